@@ -1,0 +1,1 @@
+"""The deployment engine. Never imports textual: the TUI and the plain renderer both consume it."""

@@ -1,0 +1,57 @@
+"""Secret masking, applied before anything is shown or written (screen, logs, records, reports)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+MASK = "****"
+
+# key=value secrets inside connection strings, SAS tokens and headers.
+_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?i)((?:AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|Password|Pwd|AccessKey|ClientSecret)\s*=\s*)([^;\s\"']+)"),
+    re.compile(r"(?i)([?&]sig=)([^&\s\"']+)"),
+    re.compile(r"(?i)(\bBearer\s+)([A-Za-z0-9\-_.~+/]+=*)"),
+    re.compile(r"(?i)(\"(?:accessToken|access_token|refresh_token|client_secret|password)\"\s*:\s*\")([^\"]+)"),
+    re.compile(r"(mongodb(?:\+srv)?://[^:/\s]+:)([^@\s]+)(@)"),
+)
+
+# env keys whose values are secrets wherever they appear.
+SECRET_KEY_RE = re.compile(r"(?i)(_KEY|_SECRET|_CONNECTION_STRING|_PASSWORD|_TOKEN|_SAS)$|^(.*CONNECTION_STRING.*)$")
+
+_MIN_SECRET_LEN = 6
+
+
+def is_secret_key(key: str) -> bool:
+    return bool(SECRET_KEY_RE.search(key))
+
+
+class Redactor:
+    """Masks known patterns and literal secret values (e.g. from the env file)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._literals: set[str] = set()
+        self._literal_re: re.Pattern[str] | None = None
+        self.add(secrets)
+
+    @classmethod
+    def from_env_values(cls, values: Mapping[str, str]) -> Redactor:
+        return cls(v for k, v in values.items() if is_secret_key(k))
+
+    def add(self, secrets: Iterable[str]) -> None:
+        new = {s for s in secrets if s and len(s) >= _MIN_SECRET_LEN and s not in self._literals}
+        if not new:
+            return
+        self._literals |= new
+        ordered = sorted(self._literals, key=len, reverse=True)
+        self._literal_re = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def mask(self, text: str) -> str:
+        if self._literal_re is not None:
+            text = self._literal_re.sub(MASK, text)
+        for pattern in _PATTERNS:
+            if pattern.groups == 3:
+                text = pattern.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+            else:
+                text = pattern.sub(lambda m: m.group(1) + MASK, text)
+        return text
