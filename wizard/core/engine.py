@@ -1,0 +1,462 @@
+"""The engine: runs a Plan step by step and reports everything as events.
+
+Consumers (TUI, plain renderer, tests) give a `sink` callable; the engine owns the run record,
+the environment lock, the azd client, the redactor and the per-step state. Step bodies live in
+`wizard.core.flow`; this module holds the machinery they share: streaming a command with
+attribution, target state, failures and the summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.core.azd import AzdClient, AzdError, resolve_azd, simulator_command
+from wizard.core.events import (
+    Event,
+    Failure,
+    Line,
+    LinesReceived,
+    Notice,
+    RunFinished,
+    RunStarted,
+    StepFinished,
+    StepStarted,
+    TargetChanged,
+)
+from wizard.core.lock import EnvLock, LockBusy
+from wizard.core.ports import AzurePorts
+from wizard.core.project import Project, ProjectError, load_project
+from wizard.core.records import RunRecord, new_run_id
+from wizard.core.redact import Redactor
+from wizard.core.runner import ProcessResult, ProcessRunner
+from wizard.core.steps import STEP_TITLES, Plan, StepId, StepStatus, TargetStatus
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+RECENT_LINES = 400
+
+Sink = Callable[[Event], None]
+
+
+class InputError(Exception):
+    """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
+
+
+@dataclass
+class RunOptions:
+    project_dir: Path
+    env_name: str | None = None
+    subscription: str | None = None
+    location: str | None = None
+    plan: Plan = field(default_factory=Plan)
+    phone: str | None = None
+    simulate: bool = False
+    scenario: str | None = None
+    sim_speed: float | None = None
+    sim_format: str | None = None
+    azd_path: str | None = None
+    yes: bool = False  # apply safe preflight fixes without asking
+    create_env: bool = False  # create `env_name` (or "dev") when it does not exist
+    health_timeout: float = 120.0
+    with_tests: bool = False
+
+
+@dataclass
+class TargetState:
+    id: str
+    status: str = TargetStatus.PENDING
+    phase: str = ""
+    detail: str = ""
+    started: float | None = None
+    finished: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "phase": self.phase, "detail": self.detail}
+
+
+@dataclass
+class StepState:
+    id: StepId
+    status: StepStatus = StepStatus.PENDING
+    started: float | None = None
+    finished: float | None = None
+    targets: dict[str, TargetState] = field(default_factory=dict)
+    failure: Failure | None = None
+    detail: str = ""
+    command: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id.value,
+            "status": self.status.value,
+            "started": self.started,
+            "finished": self.finished,
+            "targets": [t.to_dict() for t in self.targets.values()],
+            "failure": self.failure.to_dict() if self.failure else None,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class StepOutcome:
+    status: StepStatus
+    failure: Failure | None = None
+    detail: str = ""
+
+
+class Engine:
+    def __init__(
+        self,
+        options: RunOptions,
+        sink: Sink | None = None,
+        *,
+        ports: AzurePorts | None = None,
+        project: Project | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.options = options
+        self._sinks: list[Sink] = [sink] if sink else []
+        self.clock = clock
+        self.project = project or load_project(options.project_dir)
+        self.env_name: str | None = options.env_name
+        self.run_id = new_run_id(clock())
+        self.record = RunRecord(self.run_id)
+        self.redactor = Redactor()
+        self.runner = ProcessRunner()
+        self.steps: dict[StepId, StepState] = {s: StepState(s) for s in options.plan.steps}
+        self.env_values: dict[str, str] = {}
+        self.lock: EnvLock | None = None
+        self.facts: dict[str, Any] = {}  # endpoints, telephony, ... for the summary
+        self._ports = ports
+        self._cancelled = False
+        self._current: StepId | None = None
+        self._finished: RunFinished | None = None
+        self._azd_error: str | None = None
+        try:
+            command = simulator_command() if options.simulate else resolve_azd(options.azd_path)
+        except AzdError as exc:
+            command = ["azd"]
+            self._azd_error = str(exc)
+        self.azd = AzdClient(command, self.project.root, self.env_name, extra_env=self._sim_env())
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def subscribe(self, sink: Sink) -> None:
+        self._sinks.append(sink)
+
+    def emit(self, event: Event) -> None:
+        if isinstance(event, TargetChanged):
+            self._apply_target(event)
+        self.record.write_event(event)
+        for sink in self._sinks:
+            sink(event)
+
+    def _sim_env(self) -> dict[str, str]:
+        if not self.options.simulate:
+            return {}
+        env = {"DEPLOY_WIZARD_SIM_CLOUD": str(self.project.root / ".sim-cloud")}
+        if self.options.scenario:
+            env["DEPLOY_WIZARD_SIM_SCENARIO"] = self.options.scenario
+        if self.options.sim_speed is not None:
+            env["DEPLOY_WIZARD_SIM_SPEED"] = str(self.options.sim_speed)
+        if self.options.sim_format:
+            env["DEPLOY_WIZARD_SIM_FORMAT"] = self.options.sim_format
+        return {**{k: v for k, v in os.environ.items() if k.startswith("DEPLOY_WIZARD_SIM_")}, **env}
+
+    @property
+    def azd_unavailable(self) -> str | None:
+        return self._azd_error
+
+    @property
+    def ports(self) -> AzurePorts | None:
+        if self._ports is None and self.env_name:
+            self._ports = self._make_ports()
+        return self._ports
+
+    def _make_ports(self) -> AzurePorts | None:
+        try:
+            if self.options.simulate:
+                from wizard.simulator.fakes import simulated_ports
+
+                return simulated_ports(self.project.root, self.env_name or "")
+            from wizard.azure import real_ports
+
+            return real_ports(self.env_values)
+        except Exception:  # SDK missing or no credentials: steps say what they could not check
+            return None
+
+    def refresh_env_values(self) -> dict[str, str]:
+        from wizard.core.project import read_env_values
+
+        if self.env_name:
+            self.env_values = read_env_values(self.project.root, self.env_name)
+            self.redactor = Redactor.from_env_values(self.env_values)
+        return self.env_values
+
+    def use_environment(self, name: str) -> None:
+        """Called by the environment step once the env exists: lock it and open the record."""
+        self.env_name = name
+        self.azd.env_name = name
+        self._ports = None
+        self.refresh_env_values()
+        if self.lock is None or self.lock.env != name:
+            if self.lock is not None:
+                self.lock.release()
+            try:
+                self.lock = EnvLock.acquire(self.project.root, name, self.run_id)
+            except LockBusy as exc:
+                raise InputError(str(exc)) from None
+        self.record.open(self.project.root, name)
+        stale = self.lock.stale if self.lock else None
+        if stale:
+            step = stale.get("step") or "environment"
+            self.facts["interrupted"] = {"run_id": stale.get("run_id"), "step": step}
+            self.notice(
+                StepId.ENVIRONMENT,
+                "warning",
+                f"run {stale.get('run_id')} was interrupted during {step} (the wizard was killed); "
+                f"resume with: deploy-wizard run --from {step}",
+            )
+
+    # -- targets ----------------------------------------------------------------------------------
+    def _apply_target(self, event: TargetChanged) -> None:
+        state = self.steps.get(StepId(event.step))
+        if state is None:
+            return
+        target = state.targets.get(event.target)
+        if target is None:
+            target = state.targets[event.target] = TargetState(event.target)
+        if event.status == TargetStatus.RUNNING and target.started is None:
+            target.started = event.ts
+        if event.status in (TargetStatus.DONE, TargetStatus.FAILED, TargetStatus.SKIPPED):
+            target.finished = event.ts
+        target.status = event.status
+        target.phase = event.phase or target.phase
+        target.detail = event.detail or target.detail
+
+    def target(self, step: StepId, target: str, status: str, phase: str = "", detail: str = "") -> None:
+        state = self.steps[step].targets.get(target)
+        elapsed = None
+        if state is not None and state.started is not None:
+            elapsed = self.clock() - state.started
+        self.emit(
+            TargetChanged(
+                step=step.value, target=target, status=status, phase=phase, detail=detail, elapsed=elapsed, ts=self.clock()
+            )
+        )
+
+    def notice(self, step: StepId, level: str, text: str, target: str | None = None) -> None:
+        self.emit(Notice(step=step.value, level=level, text=self.redactor.mask(text), target=target, ts=self.clock()))
+
+    def say(self, step: StepId, *texts: str) -> None:
+        """Lines of the wizard's own (not from azd), into the log and the raw record."""
+        lines = [self.redactor.mask(t) for t in texts]
+        self.record.write_raw(lines)
+        self.emit(LinesReceived(step=step.value, lines=tuple(Line(t, None, "wizard") for t in lines), ts=self.clock()))
+
+    # -- streaming a command ----------------------------------------------------------------------
+    async def stream(self, step: StepId, argv: list[str]) -> tuple[ProcessResult, Failure | None]:
+        """Run an azd command with every line attributed; diagnose a failure."""
+        from wizard.core.diagnose import diagnose
+        from wizard.core.parse import OutputParser
+
+        if self._azd_error:
+            raise InputError(self._azd_error)
+        if self._cancelled:  # cancelled between two commands of a step: start nothing new
+            return ProcessResult(returncode=-2, cancelled=True, duration=0.0, lines=0), None
+        parser = OutputParser(step.value, self.project)
+        recent: deque[Line] = deque(maxlen=RECENT_LINES)
+        display = self.azd.display(argv)
+        self.steps[step].command = display
+        self.say(step, f"$ {display}")
+
+        def on_lines(batch: list[str]) -> None:
+            masked = self.redactor.mask("\n".join(batch)).split("\n")
+            self.record.write_raw(masked)
+            lines = []
+            updates: dict[str, Any] = {}
+            for text in masked:
+                attribution = parser.feed(text)
+                line = Line(text, attribution.target)
+                lines.append(line)
+                for update in attribution.updates:
+                    updates.pop(update.target, None)
+                    updates[update.target] = update
+            recent.extend(lines[-RECENT_LINES:])
+            self.emit(LinesReceived(step=step.value, lines=tuple(lines), ts=self.clock()))
+            for update in updates.values():
+                self.target(step, update.target, update.status, update.phase, update.detail)
+
+        try:
+            result = await self.runner.run(argv, on_lines=on_lines, env=self.azd.child_env(), cwd=self.project.root)
+        except FileNotFoundError as exc:
+            raise InputError(f"cannot run azd ({argv[0]}): {exc.strerror}") from None
+        if result.cancelled or self._cancelled:
+            return result, None
+        if result.returncode == 0:
+            return result, None
+        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode)
+        if failure.target:
+            self.target(step, failure.target, TargetStatus.FAILED, "Failed")
+        return result, failure
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self.emit(
+            RunStarted(
+                run_id=self.run_id,
+                env=self.env_name or "",
+                project_dir=str(self.project.root),
+                steps=tuple(s.value for s in self.options.plan.steps),
+                skipped=tuple(s.value for s in self.options.plan.skipped),
+                simulated=self.options.simulate,
+                ts=self.clock(),
+            )
+        )
+
+    async def run_step(self, step: StepId) -> StepFinished:
+        from wizard.core.flow import STEP_BODIES
+
+        state = self.steps.setdefault(step, StepState(step))
+        state.targets.clear()
+        state.failure = None
+        state.status = StepStatus.RUNNING
+        state.started = self.clock()
+        state.finished = None
+        self._current = step
+        if self.lock is not None:
+            self.lock.update(step.value)
+        self.emit(StepStarted(step=step.value, title=STEP_TITLES[step], ts=state.started))
+        try:
+            if self._cancelled:
+                outcome = StepOutcome(StepStatus.CANCELLED, detail="cancelled before it started")
+            else:
+                outcome = await STEP_BODIES[step](self)
+        except asyncio.CancelledError:
+            self._cancelled = True
+            self._finish_step(state, StepOutcome(StepStatus.CANCELLED, detail="cancelled"))
+            raise
+        except (InputError, ProjectError, AzdError) as exc:
+            failure = Failure(step=step.value, target=None, cause=self.redactor.mask(str(exc)), kb_id=None)
+            outcome = StepOutcome(StepStatus.FAILED, failure=failure)
+            self.facts["input_error"] = str(exc)
+        if self._cancelled and outcome.status is not StepStatus.FAILED:
+            outcome = StepOutcome(StepStatus.CANCELLED, detail=outcome.detail or "cancelled")
+        return self._finish_step(state, outcome)
+
+    def _finish_step(self, state: StepState, outcome: StepOutcome) -> StepFinished:
+        state.status = outcome.status
+        state.failure = outcome.failure
+        state.detail = outcome.detail
+        state.finished = self.clock()
+        if outcome.status is StepStatus.CANCELLED:
+            for target in state.targets.values():
+                if target.status == TargetStatus.RUNNING:
+                    self.target(state.id, target.id, TargetStatus.SKIPPED, "Cancelled")
+        event = StepFinished(
+            step=state.id.value,
+            status=outcome.status.value,
+            started=state.started or state.finished,
+            finished=state.finished,
+            failure=outcome.failure,
+            detail=outcome.detail,
+            ts=state.finished,
+        )
+        self.emit(event)
+        self._current = None
+        return event
+
+    def skip_step(self, step: StepId, reason: str) -> None:
+        state = self.steps.setdefault(step, StepState(step))
+        state.started = state.finished = self.clock()
+        state.status = StepStatus.SKIPPED
+        state.detail = reason
+        self.emit(
+            StepFinished(step=step.value, status="skipped", started=state.started, finished=state.finished, detail=reason, ts=state.finished)
+        )
+
+    async def run(self) -> RunFinished:
+        """The whole plan, headless: stop at the first failed or cancelled step."""
+        await self.start()
+        try:
+            for step in self.options.plan.steps:
+                if step in self.options.plan.skipped:
+                    self.skip_step(step, "not in this run (--from/--skip)")
+                    continue
+                finished = await self.run_step(step)
+                if finished.status in (StepStatus.FAILED, StepStatus.CANCELLED):
+                    break
+        except asyncio.CancelledError:
+            self._cancelled = True
+        return await self.finish()
+
+    def cancel(self) -> None:
+        """Stop the run: signal azd's process group (SIGINT, then SIGTERM, SIGKILL)."""
+        self._cancelled = True
+        self.runner.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    async def finish(self) -> RunFinished:
+        if self._finished is not None:
+            return self._finished
+        statuses = [s.status for s in self.steps.values()]
+        if self._cancelled or StepStatus.CANCELLED in statuses:
+            status, code = "cancelled", EXIT_CANCELLED
+        elif StepStatus.FAILED in statuses:
+            status = "failed"
+            code = EXIT_USAGE if "input_error" in self.facts else EXIT_FAILED
+        else:
+            status, code = "done", EXIT_OK
+        summary = self.summary(status)
+        path = self.record.write_summary(summary)
+        message = self.final_message(status)
+        self._finished = RunFinished(ok=status == "done", status=status, exit_code=code, summary=summary, message=message, ts=self.clock())
+        self.emit(self._finished)
+        self.record.close()
+        if self.lock is not None:
+            self.lock.release()
+        del path
+        return self._finished
+
+    def summary(self, status: str) -> dict[str, Any]:
+        return {
+            "ok": status == "done",
+            "status": status,
+            "env": self.env_name or "",
+            "run_id": self.run_id,
+            "project": self.project.name,
+            "project_dir": str(self.project.root),
+            "simulated": self.options.simulate,
+            "scenario": self.options.scenario,
+            "log": str(self.record.raw_log) if self.record.raw_log else None,
+            "steps": [s.to_dict() for s in self.steps.values()],
+            **{k: v for k, v in self.facts.items() if k != "input_error"},
+        }
+
+    def final_message(self, status: str) -> str:
+        if status == "done":
+            return "all steps done"
+        for state in self.steps.values():
+            if state.status is StepStatus.FAILED and state.failure is not None:
+                failure = state.failure
+                target = _describe_target(failure.target)
+                return f"{state.id.value} failed: {target} — {failure.cause}"
+            if state.status is StepStatus.CANCELLED:
+                return f"{state.id.value} cancelled"
+        return status
+
+
+def _describe_target(target: str | None) -> str:
+    """`service:webchat-demo` → `service webchat-demo`."""
+    if not target:
+        return "no specific target"
+    kind, _, name = target.partition(":")
+    return f"{kind} {name}"

@@ -1,0 +1,237 @@
+"""Guided teardown: what will be deleted, `azd down --force --purge`, and what is left behind.
+
+Nothing here deletes without the caller having confirmed: the plan is shown first, the down run
+needs the environment's name typed, and each leftover cleanup has its own confirmation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.core.ports import AzurePorts, AzureResource
+from wizard.core.project import Project
+from wizard.core.steps import StepId, StepStatus
+
+if TYPE_CHECKING:
+    from wizard.core.engine import Engine, StepOutcome
+
+# ARM types whose soft-deleted copies `azd down --purge` purges.
+PURGED_TYPES = {
+    "Microsoft.KeyVault/vaults": "Key Vault",
+    "Microsoft.CognitiveServices/accounts": "Cognitive Services / AI Foundry",
+    "Microsoft.AppConfiguration/configurationStores": "App Configuration",
+    "Microsoft.ApiManagement/service": "API Management",
+    "Microsoft.OperationalInsights/workspaces": "Log Analytics",
+}
+# Files the accelerator's preprovision hook generates; a fresh checkout lacks them.
+GENERATED_TERRAFORM_FILES = ("backend.tf", "provider.conf.json", "main.tfvars.json")
+
+NOT_TOUCHED = (
+    "your local code and this project folder",
+    "the terraform remote-state resource group (created by the preprovision hook, outside terraform)",
+    "the EasyAuth Entra ID app registration (<frontend>-easyauth)",
+    "phone numbers bought on the ACS resource (they keep billing until released)",
+)
+
+
+@dataclass(frozen=True)
+class TeardownPlan:
+    env: str
+    subscription: str | None
+    resource_groups: tuple[str, ...]
+    resources: tuple[AzureResource, ...]
+    purged: tuple[AzureResource, ...]
+    needs_preprovision: bool
+    not_touched: tuple[str, ...] = NOT_TOUCHED
+
+    @property
+    def nothing_to_delete(self) -> bool:
+        return not self.resource_groups and not self.resources
+
+    def lines(self) -> list[str]:
+        out = [f"environment:   {self.env}", f"subscription:  {self.subscription or 'not set'}"]
+        if self.nothing_to_delete:
+            out.append("nothing to delete: no resource group of this environment exists any more")
+            return out
+        for group in self.resource_groups:
+            members = [r for r in self.resources if r.resource_group == group]
+            out.append(f"resource group {group}  ({len(members)} resources)")
+            out.extend(f"  - {r.type.split('/')[-1]}: {r.name}" for r in members)
+        if self.purged:
+            out.append("purged permanently (soft-delete skipped, names free again):")
+            out.extend(f"  - {PURGED_TYPES.get(r.type, r.type)}: {r.name}" for r in self.purged)
+        if self.needs_preprovision:
+            out.append("this checkout lacks terraform's generated backend files: the preprovision hook runs first")
+        out.append("not touched:")
+        out.extend(f"  - {item}" for item in self.not_touched)
+        return out
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Something `azd down` does not remove. `confirm` is the text the user must type to clean it."""
+
+    kind: str  # state-rg | soft-deleted | phone-number | easyauth-app
+    name: str
+    detail: str
+    confirm: str
+    manual_command: str | None = None  # when the wizard cannot clean it itself
+    resource: AzureResource | None = field(default=None, compare=False)
+
+    @property
+    def automatic(self) -> bool:
+        return self.manual_command is None
+
+
+def needs_preprovision(project: Project) -> bool:
+    if project.infra.provider != "terraform" or project.hook("preprovision") is None:
+        return False
+    infra = project.infra_dir
+    return not any((infra / name).exists() for name in GENERATED_TERRAFORM_FILES)
+
+
+def plan_teardown(project: Project, env: str, values: dict[str, str], ports: AzurePorts | None) -> TeardownPlan:
+    groups: list[str] = []
+    resources: list[AzureResource] = []
+    group = values.get("AZURE_RESOURCE_GROUP")
+    if group and ports is not None:
+        if ports.resources.resource_group_exists(group):
+            groups.append(group)
+            resources = ports.resources.list_resource_group(group)
+    elif group:
+        groups.append(group)
+    purged = tuple(r for r in resources if r.type in PURGED_TYPES)
+    return TeardownPlan(
+        env=env,
+        subscription=values.get("AZURE_SUBSCRIPTION_ID"),
+        resource_groups=tuple(groups),
+        resources=tuple(resources),
+        purged=purged,
+        needs_preprovision=needs_preprovision(project),
+    )
+
+
+def find_leftovers(values: dict[str, str], ports: AzurePorts | None, numbers: list[str] | None = None) -> list[Leftover]:
+    found: list[Leftover] = []
+    state_rg = values.get("RS_RESOURCE_GROUP")
+    if state_rg and ports is not None and ports.resources.resource_group_exists(state_rg):
+        found.append(
+            Leftover(
+                "state-rg",
+                state_rg,
+                "terraform remote state (created outside terraform, so azd down keeps it)",
+                confirm=state_rg,
+            )
+        )
+    if ports is not None:
+        for resource in ports.resources.list_soft_deleted(values.get("AZURE_LOCATION")):
+            found.append(
+                Leftover(
+                    "soft-deleted",
+                    resource.name,
+                    f"soft-deleted {PURGED_TYPES.get(resource.type, resource.type)}: its name stays taken until purged",
+                    confirm=resource.name,
+                    resource=resource,
+                )
+            )
+    for number in numbers or []:
+        found.append(
+            Leftover("phone-number", number, "purchased phone number: keeps billing monthly until released", confirm=f"release {number}")
+        )
+    frontend = values.get("FRONTEND_CONTAINER_APP_NAME")
+    if values.get("EASYAUTH_ENABLED", "").lower() == "true" and frontend:
+        app = f"{frontend}-easyauth"
+        found.append(
+            Leftover(
+                "easyauth-app",
+                app,
+                "Entra ID app registration created by the postprovision hook",
+                confirm=app,
+                manual_command=f"az ad app delete --id $(az ad app list --display-name {app} --query '[0].appId' -o tsv)",
+            )
+        )
+    return found
+
+
+def cleanup(leftover: Leftover, ports: AzurePorts, *, typed: str, phone_endpoint: str | None = None) -> str:
+    """Clean one leftover; refuses unless `typed` equals its confirmation text."""
+    if typed != leftover.confirm:
+        raise ValueError(f"confirmation does not match: type {leftover.confirm!r} to clean up {leftover.name}")
+    if leftover.kind == "state-rg":
+        ports.resources.delete_resource_group(leftover.name)
+        return f"deleted resource group {leftover.name}"
+    if leftover.kind == "soft-deleted" and leftover.resource is not None:
+        ports.resources.purge_soft_deleted(leftover.resource)
+        return f"purged {leftover.name}"
+    if leftover.kind == "phone-number" and phone_endpoint:
+        ports.phone_numbers_for(phone_endpoint).release(leftover.name)  # type: ignore[operator]
+        return f"released {leftover.name}"
+    raise ValueError(f"{leftover.name}: clean it up by hand: {leftover.manual_command or 'no command known'}")
+
+
+def remove_local_environment(root: Path, env: str) -> Path:
+    """Delete `.azure/<env>` (the env's values and run records) and unset it as default."""
+    import json
+    import shutil
+
+    folder = root / ".azure" / env
+    shutil.rmtree(folder, ignore_errors=True)
+    config = root / ".azure" / "config.json"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        if data.get("defaultEnvironment") == env:
+            data.pop("defaultEnvironment")
+            config.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    except (OSError, ValueError):
+        pass
+    return folder
+
+
+async def run_teardown_step(engine: Engine) -> StepOutcome:
+    """The teardown step body: preprovision if needed, then `azd down --force --purge`, streamed."""
+    from wizard.core.engine import StepOutcome
+
+    step = StepId.TEARDOWN
+    values = dict(engine.env_values)
+    plan = plan_teardown(engine.project, engine.env_name or "", values, engine.ports)
+    engine.facts["teardown_plan"] = plan.lines()
+    numbers: list[str] = []
+    endpoint = values.get("ACS_ENDPOINT")
+    if endpoint and engine.ports is not None:
+        try:
+            numbers = [n.number for n in engine.ports.phone_numbers_for(endpoint).list_numbers()]  # type: ignore[operator]
+        except Exception:
+            numbers = []
+    if plan.nothing_to_delete:
+        engine.say(step, f"Nothing left to delete for environment {plan.env}.")
+        engine.facts["leftovers"] = [_leftover_dict(x) for x in find_leftovers(values, engine.ports)]
+        return StepOutcome(StepStatus.DONE, detail="nothing to delete")
+    if plan.needs_preprovision:
+        result, failure = await engine.stream(step, engine.azd.hooks_run_argv("preprovision"))
+        if result.cancelled or engine.cancelled:
+            return StepOutcome(StepStatus.CANCELLED, detail="cancelled before azd down started")
+        if failure is not None:
+            return StepOutcome(StepStatus.FAILED, failure)
+    result, failure = await engine.stream(step, engine.azd.down_argv(purge=True))
+    if result.cancelled or engine.cancelled:
+        return StepOutcome(StepStatus.CANCELLED, detail="interrupted: run teardown again to resume")
+    if failure is not None:
+        return StepOutcome(StepStatus.FAILED, failure)
+    engine.refresh_env_values()
+    leftovers = find_leftovers(values, engine.ports, numbers)
+    engine.facts["leftovers"] = [_leftover_dict(x) for x in leftovers]
+    for leftover in leftovers:
+        engine.notice(step, "warning", f"left behind: {leftover.name} — {leftover.detail}")
+    return StepOutcome(StepStatus.DONE, detail=f"{len(plan.resources)} resources deleted, {len(leftovers)} left behind")
+
+
+def _leftover_dict(leftover: Leftover) -> dict[str, object]:
+    return {
+        "kind": leftover.kind,
+        "name": leftover.name,
+        "detail": leftover.detail,
+        "confirm": leftover.confirm,
+        "manual_command": leftover.manual_command,
+    }
