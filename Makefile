@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check wizard tests
 
 bench: $(STAMP)  ## performance figures as ratios against baselines measured in the same run
-	$(BIN)/python -m wizard.bench
+	$(BIN)/python -m bench.bench
 
 screenshots: $(STAMP)  ## regenerate screenshots/*.svg for every screen
 	$(BIN)/python -m wizard.tui.screenshots

@@ -1,0 +1,213 @@
+"""`make bench`: performance figures as ratios against baselines measured in the same run.
+
+Each figure is printed as `name: value` and written to bench-results.json with its target. The
+machines are shared and noisy, so every figure is a median over a few rounds, and every ratio
+compares two things measured back to back in this run, never against a stored number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+TARGETS = {
+    "tui_stream_ratio": (">=", 0.5),
+    "tui_max_stall_ms": ("<=", 100.0),
+    "plain_stream_ratio": (">=", 0.7),
+    "rss_growth_mb": ("<=", 60.0),
+    "preflight_concurrency_ratio": ("<=", 1.25),
+    "startup_ratio": ("<=", 1.5),
+}
+
+os.environ["DEPLOY_WIZARD_SIM_SPEED"] = "0"
+os.environ.pop("AZURE_ENV_NAME", None)
+
+
+# -- the flood child -------------------------------------------------------------------------------
+def flood_project(base: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """A fresh sample with env `dev`; returns (project, provision argv, child env) for the flood."""
+    from wizard.core.azd import AzdClient, simulator_command
+    from wizard.simulator.sample import copy_sample
+
+    project = copy_sample(base / f"p{time.monotonic_ns()}")
+    env = {**os.environ, "DEPLOY_WIZARD_SIM_SCENARIO": "flood", "DEPLOY_WIZARD_SIM_CLOUD": str(project / ".sim-cloud")}
+    client = AzdClient(simulator_command(), project, "dev", base_env=env)
+    subprocess.run(client.argv("env", "new", "dev", "--location", "eastus2", env=False), env=client.child_env(), check=True, capture_output=True)
+    for key, value in (("TF_INIT_SKIP_INTERACTIVE", "true"), ("PREFLIGHT_LIVE_CHECKS", "false"), ("EASYAUTH_ENABLED", "true")):
+        subprocess.run(client.argv("env", "set", key, value), env=client.child_env(), check=True, capture_output=True)
+    return project, client.provision_argv(), client.child_env()
+
+
+async def bare_reader(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """The baseline: read the child's output as fast as possible, count lines, nothing else."""
+    started = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL, env=env, cwd=cwd
+    )
+    assert proc.stdout is not None
+    lines = 0
+    while chunk := await proc.stdout.read(1 << 16):
+        lines += chunk.count(b"\n")
+    await proc.wait()
+    return time.perf_counter() - started, lines
+
+
+def measure_bare(base: Path) -> tuple[float, int]:
+    project, argv, env = flood_project(base)
+    return asyncio.run(bare_reader(argv, env, project))
+
+
+# -- plain -----------------------------------------------------------------------------------------
+def measure_plain(base: Path) -> tuple[float, int]:
+    """Engine streaming the flood's provision into the --plain renderer (verbose) writing a file."""
+    from wizard.core.engine import Engine, RunOptions
+    from wizard.core.events import LinesReceived
+    from wizard.core.steps import StepId
+    from wizard.plain import PlainRenderer
+
+    project, _, _ = flood_project(base)
+    out = open(base / "plain-out.txt", "w", encoding="utf-8")  # noqa: SIM115
+    renderer = PlainRenderer(out, verbose=True, github=False)
+    count = 0
+
+    def sink(event: Any) -> None:
+        nonlocal count
+        if isinstance(event, LinesReceived):
+            count += len(event.lines)
+        renderer(event)
+
+    async def go() -> float:
+        engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True, scenario="flood", sim_speed=0), sink)
+        engine.use_environment("dev")
+        started = time.perf_counter()
+        await engine.stream(StepId.PROVISION, engine.azd.provision_argv())
+        took = time.perf_counter() - started
+        await engine.finish()
+        return took
+
+    took = asyncio.run(go())
+    out.close()
+    return took, count
+
+
+# -- TUI -------------------------------------------------------------------------------------------
+def measure_tui(base: Path) -> tuple[float, int, float]:
+    """Flood through the runner into the TUI's log in a headless app; also the longest UI stall."""
+    from bench.tui_probe import run_tui_flood
+
+    project, _, _ = flood_project(base)
+    return asyncio.run(run_tui_flood(project))
+
+
+# -- memory ----------------------------------------------------------------------------------------
+RSS_CHILD = r"""
+import asyncio, resource, sys, os
+from pathlib import Path
+from wizard.core.engine import Engine, RunOptions
+from wizard.core.steps import StepId
+from wizard.plain import PlainRenderer
+project = Path(sys.argv[1])
+out = open(os.devnull, "w")
+engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True), PlainRenderer(out))
+engine.use_environment("dev")
+argv = [sys.executable, "-c", "import sys\nw=sys.stdout.write\nfor i in range(1000000): w(f'module.app.azurerm_container_app.backend: Still creating... [{i}s elapsed] line {i}\\n')"]
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+asyncio.run(engine.stream(StepId.PROVISION, argv))
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) / 1024)
+"""
+
+
+def measure_rss(base: Path) -> float:
+    project, _, _ = flood_project(base)
+    out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(project)], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# -- preflight -------------------------------------------------------------------------------------
+def measure_preflight(base: Path) -> float:
+    from bench.preflight_probe import preflight_ratio
+
+    project, _, _ = flood_project(base)
+    return asyncio.run(preflight_ratio(project))
+
+
+# -- startup ---------------------------------------------------------------------------------------
+def measure_startup(base: Path) -> float:
+    """Process start to first painted screen: the wizard over a minimal Textual app, alternating."""
+    from wizard.simulator.sample import copy_sample
+
+    project = copy_sample(base / "startup")
+    wizard: list[float] = []
+    minimal: list[float] = []
+    for _ in range(ROUNDS + 2):
+        for probe, bucket in (("wizard", wizard), ("minimal", minimal)):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "bench.startup_probe", probe, str(project)], cwd=ROOT, check=True, capture_output=True)
+            bucket.append(time.perf_counter() - started)
+    return statistics.median(wizard) / statistics.median(minimal)
+
+
+# -- main ------------------------------------------------------------------------------------------
+def _median(fn: Callable[[], float]) -> float:
+    return statistics.median(fn() for _ in range(ROUNDS))
+
+
+def main() -> int:
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="wizard-bench-") as tmp:
+        base = Path(tmp)
+        bare_times: list[float] = []
+        plain_times: list[float] = []
+        tui_times: list[float] = []
+        stalls: list[float] = []
+        lines = 0
+        for _ in range(ROUNDS):
+            # back to back, so drift affects both sides of each ratio alike
+            bare, lines = measure_bare(base)
+            bare_times.append(bare)
+            plain, plain_lines = measure_plain(base)
+            plain_times.append(plain)
+            tui, tui_lines, stall = measure_tui(base)
+            tui_times.append(tui)
+            stalls.append(stall)
+            assert plain_lines >= lines and tui_lines >= lines, (lines, plain_lines, tui_lines)
+        bare_rate = lines / statistics.median(bare_times)
+        results["bare_lines_per_s"] = round(bare_rate)
+        results["plain_stream_ratio"] = round((lines / statistics.median(plain_times)) / bare_rate, 3)
+        results["tui_stream_ratio"] = round((lines / statistics.median(tui_times)) / bare_rate, 3)
+        results["tui_max_stall_ms"] = round(max(stalls), 1)
+        results["rss_growth_mb"] = round(max(measure_rss(base) for _ in range(2)), 1)
+        results["preflight_concurrency_ratio"] = round(_median(lambda: measure_preflight(base)), 3)
+        results["startup_ratio"] = round(measure_startup(base), 3)
+        results["flood_lines"] = lines
+    verdicts = {}
+    for name, value in results.items():
+        target = TARGETS.get(name)
+        verdict = ""
+        if target:
+            op, bound = target
+            ok = value >= bound if op == ">=" else value <= bound
+            verdicts[name] = {"value": value, "target": f"{op} {bound}", "ok": ok}
+            verdict = f"   (target {op} {bound}: {'ok' if ok else 'MISSED'})"
+        print(f"{name}: {value}{verdict}")
+    Path(ROOT / "bench-results.json").write_text(json.dumps({"results": results, "targets": verdicts, "rounds": ROUNDS}, indent=2) + "\n")
+    return 0 if all(v["ok"] for v in verdicts.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""azd client rules, run records and the environment lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wizard.core.azd import AzdClient, parse_version
+from wizard.core.events import LinesReceived, Line, StepStarted
+from wizard.core.lock import EnvLock, LockBusy, stale_lock
+from wizard.core.records import RunRecord, list_runs
+
+
+def test_argv_always_no_prompt_and_env() -> None:
+    client = AzdClient(["azd"], Path("/p"), "dev")
+    assert client.provision_argv() == ["azd", "provision", "--cwd", "/p", "-e", "dev", "--no-prompt"]
+    assert client.deploy_argv() == ["azd", "deploy", "--all", "--cwd", "/p", "-e", "dev", "--no-prompt"]
+    assert client.down_argv()[:4] == ["azd", "down", "--force", "--purge"]
+    assert client.display(client.provision_argv()) == "azd provision -e dev --no-prompt"
+
+
+def test_child_env_drops_an_inherited_env_name_and_silences_azd() -> None:
+    client = AzdClient(["azd"], Path("/p"), "dev", base_env={"AZURE_ENV_NAME": "prod", "PATH": "/bin"})
+    env = client.child_env()
+    assert "AZURE_ENV_NAME" not in env
+    assert env["AZD_SKIP_UPDATE_CHECK"] == "true" and env["NO_COLOR"] == "1"
+    chosen = AzdClient(["azd"], Path("/p"), "prod", base_env={"AZURE_ENV_NAME": "prod"})
+    assert chosen.child_env()["AZURE_ENV_NAME"] == "prod"
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("azd version 1.31.2 (commit 0123abc) (stable)", (1, 31, 2)),
+        ('{"azd": {"version": "1.23.13", "commit": "x"}}', (1, 23, 13)),
+        ("garbage", None),
+    ],
+)
+def test_parse_version(text: str, version: tuple[int, int, int] | None) -> None:
+    assert parse_version(text) == version
+
+
+def test_record_buffers_until_opened_and_flushes_each_batch(tmp_path: Path) -> None:
+    record = RunRecord("R1")
+    record.write_raw(["early"])
+    record.write_event(StepStarted(step="environment", title="Environment"))
+    folder = record.open(tmp_path, "dev")
+    record.write_raw(["a", "b"])
+    # flushed as it streams: readable before close
+    assert (folder / "raw.log").read_text() == "early\na\nb\n"
+    record.write_event(LinesReceived(step="provision", lines=(Line("a"), Line("b"))))
+    events = [json.loads(x) for x in (folder / "events.jsonl").read_text().splitlines()]
+    assert events[0]["type"] == "step_started"
+    assert events[1] == {**events[1], "type": "lines", "count": 2, "raw_log_end": 3}
+    record.write_summary({"ok": True, "env": "dev", "steps": []})
+    record.close()
+    [run] = list_runs(tmp_path, "dev")
+    assert run.run_id == "R1" and run.status == "done"
+
+
+def test_lock_refuses_a_live_holder_and_replaces_a_dead_one(tmp_path: Path) -> None:
+    first = EnvLock.acquire(tmp_path, "dev", "R1")
+    with pytest.raises(LockBusy, match=f"pid {os.getpid()}"):
+        EnvLock.acquire(tmp_path, "dev", "R2")
+    first.update("deploy")
+    # simulate a killed holder: a pid that no longer exists
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    path = EnvLock.path_for(tmp_path, "dev")
+    data = json.loads(path.read_text())
+    data["pid"] = int(dead)
+    path.write_text(json.dumps(data))
+    assert stale_lock(tmp_path, "dev")["step"] == "deploy"
+    second = EnvLock.acquire(tmp_path, "dev", "R2")
+    assert second.stale is not None and second.stale["step"] == "deploy"
+    second.release()
+    assert not path.exists()
+
+
+def test_lock_of_another_host_counts_as_alive(tmp_path: Path) -> None:
+    path = EnvLock.path_for(tmp_path, "dev")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"pid": 1, "host": socket.gethostname() + "-other", "run_id": "X", "env": "dev"}))
+    with pytest.raises(LockBusy):
+        EnvLock.acquire(tmp_path, "dev", "R")
