@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wizard.core.azd import AzdClient, parse_version
-from wizard.core.events import LinesReceived, Line, StepStarted
+from wizard.core.events import Line, LinesReceived, StepStarted
 from wizard.core.lock import EnvLock, LockBusy, stale_lock
 from wizard.core.records import RunRecord, list_runs
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import processes_mentioning
 from wizard.core.engine import Engine, RunOptions
-from wizard.core.events import Event, LinesReceived, Line, StepFinished, StepStarted
+from wizard.core.events import Event, Line, LinesReceived, StepFinished, StepStarted
 from wizard.core.steps import Plan, StepId
 
 STREAMED = [StepId.PROVISION, StepId.DEPLOY, StepId.PHONE]

@@ -10,10 +10,12 @@ MASK = "****"
 # key=value secrets inside connection strings, SAS tokens and headers.
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)((?:AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|Password|Pwd|AccessKey|ClientSecret)\s*=\s*)([^;\s\"']+)"),
-    re.compile(r"(?i)([?&]sig=)([^&\s\"']+)"),
+    re.compile(r"(?i)((?:[?&;]|\b)sig=)([^&\s\"']+)"),
     re.compile(r"(?i)(\bBearer\s+)([A-Za-z0-9\-_.~+/]+=*)"),
     re.compile(r"(?i)(\"(?:accessToken|access_token|refresh_token|client_secret|password)\"\s*:\s*\")([^\"]+)"),
     re.compile(r"(mongodb(?:\+srv)?://[^:/\s]+:)([^@\s]+)(@)"),
+    # bare JWTs (access tokens printed without a `Bearer ` prefix)
+    re.compile(r"(\b)(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
 )
 
 # env keys whose values are secrets wherever they appear.
