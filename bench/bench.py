@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -40,8 +39,9 @@ os.environ.pop("AZURE_ENV_NAME", None)
 # -- the flood child -------------------------------------------------------------------------------
 def flood_project(base: Path) -> tuple[Path, list[str], dict[str, str]]:
     """A fresh sample with env `dev`; returns (project, provision argv, child env) for the flood."""
-    from wizard.core.azd import AzdClient, simulator_command
     from wizard.simulator.sample import copy_sample
+
+    from wizard.core.azd import AzdClient, simulator_command
 
     project = copy_sample(base / f"p{time.monotonic_ns()}")
     env = {**os.environ, "DEPLOY_WIZARD_SIM_SCENARIO": "flood", "DEPLOY_WIZARD_SIM_CLOUD": str(project / ".sim-cloud")}
@@ -80,7 +80,7 @@ def measure_plain(base: Path) -> tuple[float, int]:
     from wizard.plain import PlainRenderer
 
     project, _, _ = flood_project(base)
-    out = open(base / "plain-out.txt", "w", encoding="utf-8")  # noqa: SIM115
+    out = open(base / "plain-out.txt", "w", encoding="utf-8")
     renderer = PlainRenderer(out, verbose=True, github=False)
     count = 0
 

@@ -25,8 +25,9 @@ def main() -> None:
 
         Minimal().run(headless=True, auto_pilot=_exit_after_first_paint)
         return
-    from wizard.core.engine import RunOptions
     from wizard.tui.app import WizardApp
+
+    from wizard.core.engine import RunOptions
 
     app = WizardApp(RunOptions(project_dir=project, simulate=True, sim_speed=0))
     app.run(headless=True, auto_pilot=_exit_after_first_paint)

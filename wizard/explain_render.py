@@ -12,7 +12,8 @@ def render_explain(failures: list[Failure], out: IO[str]) -> None:
         out.write("no failure found in this transcript\n")
         return
     for failure in failures:
-        target = failure.target or "no specific target"
+        kind, _, name = (failure.target or "").partition(":")
+        target = f"{kind} {name}" if name else "no specific target"
         out.write(f"{failure.step} failed: {target}\n")
         if failure.title:
             out.write(f"  what:  {failure.title}\n")

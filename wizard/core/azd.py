@@ -190,6 +190,17 @@ class AzdClient:
             raise AzdError(_error_text(out, err, f"azd env new {name}"))
         return out.strip()
 
+    async def config_defaults(self) -> dict[str, str]:
+        """`azd config get defaults`: {"subscription": …, "location": …}, or {} when unset."""
+        code, out, _ = await self._run("config", "get", "defaults")
+        if code != 0:
+            return {}
+        try:
+            data = json.loads(out)
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
     async def env_select(self, name: str) -> None:
         code, out, err = await self._run("env", "select", name)
         if code != 0:

@@ -53,9 +53,14 @@ async def environment(engine: Engine) -> StepOutcome:
                 f"environment {name!r} does not exist (known: {', '.join(envs) or 'none'}); "
                 f"create it with `azd env new {name} --location <region>` or pass --create"
             )
-        location = engine.options.location or (DEFAULT_LOCATION if engine.options.simulate else None)
         engine.target(StepId.ENVIRONMENT, target, TargetStatus.RUNNING, "Creating")
-        out = await engine.azd.env_new(name, subscription=engine.options.subscription, location=location)
+        # Like azd itself: explicit values first, then `azd config` defaults.
+        defaults = await engine.azd.config_defaults()
+        subscription = engine.options.subscription or defaults.get("subscription")
+        location = engine.options.location or defaults.get("location")
+        if engine.options.simulate:
+            location = location or DEFAULT_LOCATION
+        out = await engine.azd.env_new(name, subscription=subscription, location=location)
         engine.say(StepId.ENVIRONMENT, *[ln for ln in out.splitlines() if ln.strip()])
     elif name != default:
         engine.target(StepId.ENVIRONMENT, target, TargetStatus.RUNNING, "Selecting")
