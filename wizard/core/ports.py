@@ -52,6 +52,7 @@ class HttpResult:
     status: int | None  # None = no answer (connection refused, timeout)
     body: str = ""
     error: str | None = None
+    location: str | None = None  # the Location header of a redirect (not followed)
 
 
 class HttpPort(Protocol):
@@ -78,12 +79,16 @@ class PhoneSearchResult:
     numbers: tuple[str, ...]
     monthly_cost: str  # "2.00 USD" as returned by the search
     expires: str | None = None
+    # some countries require agreeing not to resell; the purchase then passes agree_to_not_resell
+    agreement_to_not_resell_required: bool = False
 
 
 class PhoneNumbersPort(Protocol):
     def list_numbers(self) -> list[PhoneNumber]: ...
     def search(self, country: str, number_type: str, area_code: str | None) -> PhoneSearchResult: ...
     def purchase(self, search_id: str) -> None: ...
+    # (real adapter: `purchase(search_id, agree_to_not_resell=True)` is passed only when the
+    # search said the agreement is required)
     def release(self, number: str) -> None: ...
 
 
