@@ -58,9 +58,9 @@ def demo_dir(args: argparse.Namespace) -> Path:
             return dest
         if dest.exists() and any(dest.iterdir()):
             raise UsageError(f"{dest} is not empty and holds no azure.yaml; give an empty or new folder for the demo")
-        return copy_sample(dest)
+        return copy_sample(dest, scenario=args.scenario)
     base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
-    return copy_sample(base / "voice-agent-sample")
+    return copy_sample(base / "voice-agent-sample", scenario=args.scenario)
 
 
 def base_options(args: argparse.Namespace, folder: Path, **extra: Any) -> RunOptions:
@@ -151,6 +151,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     options = base_options(args, folder, simulate=True, create_env=True, yes=True)
     options.scenario = args.scenario if args.scenario not in (None, "happy") else None
     options.sim_speed = sim_speed(args.speed, 1.0)
+    if options.scenario == "placeholder":
+        # provision only: the apps keep azd's placeholder image, and verify says deploy is next
+        options.plan = Plan(skipped=frozenset({StepId.DEPLOY}))
     if args.plain:
         return asyncio.run(run_plain(options, verbose=args.verbose))
     return run_tui(options, autopilot=args.autopilot, demo=True)

@@ -159,7 +159,7 @@ class Engine:
     def _sim_env(self) -> dict[str, str]:
         if not self.options.simulate:
             return {}
-        env = {"DEPLOY_WIZARD_SIM_CLOUD": str(self.project.root / ".sim-cloud")}
+        env = {"DEPLOY_WIZARD_SIM_CLOUD": os.environ.get("DEPLOY_WIZARD_SIM_CLOUD") or str(self.project.root / ".sim-cloud")}
         if self.options.scenario:
             env["DEPLOY_WIZARD_SIM_SCENARIO"] = self.options.scenario
         if self.options.sim_speed is not None:
@@ -183,7 +183,7 @@ class Engine:
             if self.options.simulate:
                 from wizard.simulator.fakes import simulated_ports
 
-                return simulated_ports(self.project.root, self.env_name or "")
+                return simulated_ports(self.project.root, self.env_name or "", scenario=self.options.scenario)
             from wizard.azure import real_ports
 
             return real_ports(self.env_values)

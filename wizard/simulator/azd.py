@@ -1,0 +1,324 @@
+"""A fake `azd` for demos, workshops and tests: `python -m wizard.simulator.azd ARGS...`.
+
+It behaves like real azd under pipes (azd-behaviour.md): the same commands and flags, the same
+lines on the same streams, exit code 1 for every failure, the real `.azure/` layout, and death by
+signal on SIGINT (no handler, no cleanup), so the wizard's real code paths are what gets tested.
+Scenario, speed and output format come from DEPLOY_WIZARD_SIM_* variables (see cloud.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from wizard.core.project import (
+    ProjectError,
+    find_project_root,
+    format_dotenv,
+    list_environments,
+    load_project,
+    read_default_environment,
+    read_env_values,
+    validate_env_name,
+)
+from wizard.simulator import lifecycle
+from wizard.simulator.cloud import (
+    FORMAT_ENV,
+    SUBSCRIPTION_ID,
+    TENANT_ID,
+    USER,
+    Cloud,
+    cloud_dir,
+    scenario,
+    speed,
+)
+from wizard.simulator.console import Console
+
+VERSION = "1.31.2"
+COMMIT = "5c0ffee5c0ffee5c0ffee5c0ffee5c0ffee5c0ff"
+VALUE_FLAGS = {"-C": "cwd", "--cwd": "cwd", "-e": "env", "--environment": "env", "-o": "output",
+               "--output": "output", "--subscription": "subscription", "-l": "location",
+               "--location": "location", "--file": "file", "--timeout": "timeout", "--query": "query"}
+BOOL_FLAGS = {"--no-prompt", "--non-interactive", "--debug", "--force", "--purge", "--all", "--check-status",
+              "--preview", "--no-state"}
+
+
+@dataclass
+class Args:
+    words: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+
+    @property
+    def json(self) -> bool:
+        return self.values.get("output") == "json"
+
+
+class UsageError(Exception):
+    """cobra's flag/argument errors: `Error: …` on stderr, exit 1."""
+
+
+def parse(argv: list[str]) -> Args:
+    args = Args()
+    i = 0
+    while i < len(argv):
+        item = argv[i]
+        key, eq, inline = item.partition("=")
+        if key in VALUE_FLAGS:
+            if eq:
+                args.values[VALUE_FLAGS[key]] = inline
+            elif i + 1 < len(argv):
+                args.values[VALUE_FLAGS[key]] = argv[i + 1]
+                i += 1
+            else:
+                raise UsageError(f'flag needs an argument: {key}')
+        elif item in BOOL_FLAGS:
+            args.flags.add(item)
+        elif item.startswith("-") and item != "-":
+            raise UsageError(f"unknown flag: {item}")
+        else:
+            args.words.append(item)
+        i += 1
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Real azd under pipes installs no Ctrl+C handler: SIGINT kills it outright.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        args = parse(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 1
+    if args.values.get("output") not in (None, "json", "none", "table", "dotenv"):
+        sys.stderr.write(f"Error: unsupported format '{args.values['output']}' for --output\n")
+        return 1
+    cwd = Path(args.values.get("cwd") or os.getcwd())
+    if not cwd.exists():
+        cwd.mkdir(parents=True)  # with --no-prompt azd just creates it
+    console = Console(json_mode=args.json, speed=speed())
+    words = args.words
+    head = " ".join(words[:2])
+    if not words:
+        sys.stdout.write("Usage:\n  azd [command]\n")
+        return 0
+    if words[0] == "version":
+        return version(args)
+    if head == "auth login" or head == "auth status":
+        return auth(args, cwd, status_cmd=words[1] == "status")
+    if head == "config get":
+        return config_get(args, cwd, words[2:])
+    root = find_project_root(cwd)
+    if root is None:
+        return console.error("no project exists; to create a new project, run `azd init`")
+    try:
+        project = load_project(root)
+    except ProjectError as exc:
+        return console.error(f"parsing project file: {exc}")
+    if words[0] == "env":
+        return env_command(args, project.root, console, words[1:])
+    env = resolve_env(args, project.root, console)
+    if env is None:
+        return 1
+    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root), env), console=console,
+                        scenario=scenario(), legacy=os.environ.get(FORMAT_ENV) == "legacy")
+    sim.reload()
+    command = words[0]
+    if command == "provision":
+        return lifecycle.provision(sim)
+    if command == "deploy":
+        return lifecycle.deploy(sim, words[1] if len(words) > 1 else None)
+    if command == "up":
+        return lifecycle.up(sim)
+    if command == "down":
+        return lifecycle.down(sim, force="--force" in args.flags, purge="--purge" in args.flags)
+    if head.startswith("hooks run") and len(words) > 2:
+        return lifecycle.hooks_run(sim, words[2])
+    if command == "show":
+        return show(sim)
+    sys.stderr.write(f'Error: unknown command "{command}" for "azd"\n')
+    return 1
+
+
+# -- version / auth / config -----------------------------------------------------------------------
+def version(args: Args) -> int:
+    if args.json:
+        print(json.dumps({"azd": {"version": VERSION, "commit": COMMIT}}, indent=2))
+    else:
+        print(f"azd version {VERSION} (commit {COMMIT}) (stable)")
+    return 0
+
+
+def _logged_in(cwd: Path) -> bool:
+    root = find_project_root(cwd)
+    if root is None:
+        return scenario() != "not-logged-in"
+    env = read_default_environment(root) or os.environ.get("AZURE_ENV_NAME") or "dev"
+    return bool(Cloud(cloud_dir(root), env).read().get("logged_in", True))
+
+
+def auth(args: Args, cwd: Path, *, status_cmd: bool) -> int:
+    if not status_cmd and "--check-status" not in args.flags:
+        sys.stderr.write("Error: interactive login is not available in the simulator\n")
+        return 1
+    ok = _logged_in(cwd)
+    expires = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if args.json:
+        if status_cmd:
+            data = {"status": "authenticated", "type": "user", "email": USER, "expiresOn": expires} if ok \
+                else {"status": "unauthenticated"}
+        else:
+            data = {"status": "success", "expiresOn": expires} if ok else {"status": "unauthenticated"}
+        print(json.dumps(data, indent=2))
+    else:
+        print(f"Logged in to Azure as {USER}" if ok else "Not logged in, run `azd auth login` to login to Azure")
+    return 0
+
+
+def config_get(args: Args, cwd: Path, keys: list[str]) -> int:
+    if keys[:1] == ["defaults"]:
+        # The simulated user ran `azd config set defaults.subscription` once, as most users do.
+        print(json.dumps({"subscription": SUBSCRIPTION_ID}, indent=2))
+        return 0
+    print(f"\nERROR: no value at path '{keys[0] if keys else ''}': config key not found\n")
+    print("Suggestion: Run 'azd config show' to see available configuration keys.")
+    return 1
+
+
+# -- environments ----------------------------------------------------------------------------------
+def resolve_env(args: Args, root: Path, console: Console) -> str | None:
+    name = args.values.get("env") or os.environ.get("AZURE_ENV_NAME") or read_default_environment(root)
+    if not name:
+        name = root.name  # --no-prompt: derived from the folder
+        console.line(f"Using environment name: {name}")
+    problem = validate_env_name(name)
+    if problem:
+        console.error(f"environment name '{name}' is invalid (it should contain only alphanumeric characters "
+                      "and hyphens)")
+        return None
+    if not (root / ".azure" / name).is_dir():
+        create_env(root, name, {})  # "would you like to create it?" defaults to yes
+    return name
+
+
+def create_env(root: Path, name: str, extra: dict[str, str]) -> bool:
+    """Write `.azure/<name>/.env`; True when it became the default (first env or --no-prompt)."""
+    azure = root / ".azure"
+    azure.mkdir(exist_ok=True)
+    gitignore = azure / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("# .azure is not intended to be committed\n*", encoding="utf-8")
+    folder = azure / name
+    folder.mkdir()
+    (folder / ".env").write_text(format_dotenv({"AZURE_ENV_NAME": name, **extra}), encoding="utf-8")
+    (folder / "config.json").write_text("{}\n", encoding="utf-8")
+    write_default(root, name)
+    return True
+
+
+def write_default(root: Path, name: str) -> None:
+    (root / ".azure" / "config.json").write_text(
+        json.dumps({"version": 1, "defaultEnvironment": name}, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def env_command(args: Args, root: Path, console: Console, words: list[str]) -> int:
+    sub = words[0] if words else ""
+    rest = words[1:]
+    if sub == "list":
+        envs = list_environments(root)
+        if args.json or args.values.get("output") == "json":
+            data = [{"Name": e.name, "DotEnvPath": str(e.dotenv_path), "HasLocal": True, "HasRemote": False,
+                     "IsDefault": e.is_default} for e in envs]
+            print(json.dumps(data, indent=2))
+        else:
+            print("NAME    DEFAULT  LOCAL  REMOTE")
+            for e in envs:
+                print(f"{e.name:<8}{str(e.is_default).lower():<9}true   false")
+        return 0
+    if sub == "new":
+        if not rest:
+            return console.error("environment name is required with --no-prompt")
+        name = rest[0]
+        problem = validate_env_name(name)
+        if problem:
+            text = f"environment name '{name}' is invalid (it should contain only alphanumeric characters and hyphens)"
+            console.line(text)
+            return console.error(f"creating new environment: {text}")
+        if (root / ".azure" / name).is_dir():
+            return console.error(f"creating new environment: environment already exists: '{name}'")
+        first = not list_environments(root)
+        extra = {k: v for k, v in (("AZURE_SUBSCRIPTION_ID", args.values.get("subscription")),
+                                    ("AZURE_LOCATION", args.values.get("location"))) if v}
+        create_env(root, name, extra)
+        if first:
+            console.line(f"New environment '{name}' was set as default")
+        else:
+            console.line(f"New environment '{name}' created and set as default")
+        return 0
+    if sub == "select":
+        if not rest:
+            return console.error("environment name is required with --no-prompt")
+        if not (root / ".azure" / rest[0]).is_dir():
+            return console.error(f"environment '{rest[0]}' does not exist: environment not found",
+                                 f"Run 'azd env list' to see environments, or 'azd env new {rest[0]}' to create it.")
+        write_default(root, rest[0])
+        return 0
+    env = resolve_env(args, root, console)
+    if env is None:
+        return 1
+    if sub == "get-values":
+        values = read_env_values(root, env)
+        if args.json:
+            print(json.dumps(dict(sorted(values.items())), indent=2))
+        else:
+            sys.stdout.write(format_dotenv(values))
+        return 0
+    if sub == "set":
+        pairs = _pairs(rest)
+        if not pairs:
+            return console.error("no environment values provided",
+                                 "Run 'azd env set KEY VALUE' or 'azd env set KEY=VALUE'.")
+        values = read_env_values(root, env)
+        for key in pairs:
+            clash = next((k for k in values if k.lower() == key.lower() and k != key), None)
+            if clash:
+                console.line(f"WARNING: '{key}' already exists as '{clash}'. Did you mean to set '{clash}' instead?")
+        values.update(pairs)
+        (root / ".azure" / env / ".env").write_text(format_dotenv(values), encoding="utf-8")
+        return 0
+    if sub == "refresh":
+        console.title(f"Refreshing environment {env} (azd env refresh)", "")
+        console.line("SUCCESS: Environment refresh completed")
+        return 0
+    sys.stderr.write(f'Error: unknown command "{sub}" for "azd env"\n')
+    return 1
+
+
+def _pairs(words: list[str]) -> dict[str, str]:
+    if len(words) == 2 and "=" not in words[0]:
+        return {words[0]: words[1]}
+    return dict(w.split("=", 1) for w in words if "=" in w)
+
+
+def show(sim: lifecycle.Sim) -> int:
+    apps = lifecycle.list_app_states(sim.cloud)
+    services = {}
+    for s in sim.project.services:
+        app = next((a for a in apps.values() if a["tags"].get("azd-service-name") == s.name), None)
+        entry: dict[str, object] = {"project": {"path": str(sim.project.root / s.project), "language": s.language}}
+        if app:
+            url = f"https://{app['fqdn']}/"
+            entry.update({"target": {"resourceIds": [app["name"]]}, "ingresUrl": url, "ingressUrl": url})
+        services[s.name] = entry
+    print(json.dumps({"name": sim.project.name, "services": services}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
