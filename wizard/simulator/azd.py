@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wizard.core.project import (
@@ -30,7 +30,6 @@ from wizard.simulator import lifecycle
 from wizard.simulator.cloud import (
     FORMAT_ENV,
     SUBSCRIPTION_ID,
-    TENANT_ID,
     USER,
     Cloud,
     cloud_dir,
@@ -167,7 +166,7 @@ def auth(args: Args, cwd: Path, *, status_cmd: bool) -> int:
         sys.stderr.write("Error: interactive login is not available in the simulator\n")
         return 1
     ok = _logged_in(cwd)
-    expires = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expires = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.json:
         if status_cmd:
             data = {"status": "authenticated", "type": "user", "email": USER, "expiresOn": expires} if ok \

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -57,7 +57,7 @@ class Console:
             if text:
                 envelope = {
                     "type": "consoleMessage",
-                    "timestamp": datetime.now(timezone.utc).astimezone().isoformat(),
+                    "timestamp": datetime.now(UTC).astimezone().isoformat(),
                     "data": {"message": text + "\n"},
                 }
                 sys.stderr.write(json.dumps(envelope, ensure_ascii=False) + "\n")
