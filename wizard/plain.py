@@ -195,7 +195,8 @@ class PlainRenderer:
             self._write(f"  telephony: {state} ({telephony.get('detail', '')})")
         if summary.get("log"):
             self._write(f"  log: {summary['log']}")
-        if event.status == "done" and summary.get("env"):
+        ran = {step.get("id") for step in summary.get("steps", []) if step.get("status") != "skipped"}
+        if event.status == "done" and summary.get("env") and "teardown" not in ran:
             self._write(f"  next: deploy-wizard teardown -e {summary['env']}  (when you are done)")
         if self.step_summary is not None:
             self._append_step_summary(summary)

@@ -72,6 +72,8 @@ class TfResource:
         prefix = TYPES.get(self.type, (None, self.type.split("_")[-1]))[1]
         if self.type in ("azurerm_container_registry", "azurerm_storage_account"):
             return f"{prefix}{PROJECT_PREFIX}{token}"
+        if self.name not in ("main", "this", "default"):
+            return f"{prefix}-{self.name.replace('_', '-')}-{token}"
         return f"{prefix}-{PROJECT_PREFIX}-{token}"
 
 

@@ -1,0 +1,198 @@
+"""Preflight fixes: each changes what its plan says and nothing else; the issue's "done when"."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.test_preflight import (
+    HEALTHY_ENV,
+    SUB,
+    FakeAzd,
+    FakeProviders,
+    FakeTools,
+    copy_fixture,
+    fake_ports,
+    make_ctx,
+    results_of,
+)
+from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), stat.S_IMODE(p.stat().st_mode))
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def changed(before: dict[str, tuple[bytes, int]], after: dict[str, tuple[bytes, int]]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+@pytest.fixture
+def accel(tmp_path: Path) -> Path:
+    return copy_fixture(tmp_path)
+
+
+async def test_crlf_and_run_bit_fix_changes_only_those(accel: Path) -> None:
+    pre = accel / "devops/scripts/azd/preprovision.sh"
+    post = accel / "devops/scripts/azd/postprovision.sh"
+    original = pre.read_bytes()
+    pre.write_bytes(original.replace(b"\n", b"\r\n"))
+    post.chmod(0o644)
+    ctx = make_ctx(accel)
+    result = (await results_of(ctx, "project.hook_scripts"))["project.hook_scripts"]
+    plan = plan_fix(ctx, result)
+    assert plan is not None and plan.safe and not plan.paid and not plan.needs_input
+    assert plan.actions == [
+        "convert CRLF line endings to LF in devops/scripts/azd/preprovision.sh",
+        "chmod +x devops/scripts/azd/postprovision.sh",
+    ]
+    before = snapshot(accel)
+    fixed = await apply_fix(ctx, plan, {})
+    after = snapshot(accel)
+    assert fixed.status == "fixed", fixed.detail
+    assert changed(before, after) == {"devops/scripts/azd/preprovision.sh", "devops/scripts/azd/postprovision.sh"}
+    assert pre.read_bytes() == original  # only the line endings changed back
+    assert after["devops/scripts/azd/preprovision.sh"][1] == before["devops/scripts/azd/preprovision.sh"][1]
+    assert after["devops/scripts/azd/postprovision.sh"][0] == before["devops/scripts/azd/postprovision.sh"][0]
+    assert after["devops/scripts/azd/postprovision.sh"][1] == 0o755
+
+
+async def test_missing_shebang_has_no_automatic_fix(accel: Path) -> None:
+    post = accel / "devops/scripts/azd/postprovision.sh"
+    post.write_text(post.read_text().split("\n", 1)[1])
+    ctx = make_ctx(accel)
+    result = (await results_of(ctx, "project.hook_scripts"))["project.hook_scripts"]
+    assert result.status == "fail" and plan_fix(ctx, result) is None and "#!/usr/bin/env bash" in result.fix
+
+
+async def test_unattended_fix_with_defaults(accel: Path) -> None:
+    values = {k: v for k, v in HEALTHY_ENV.items()
+              if k not in ("TF_INIT_SKIP_INTERACTIVE", "EASYAUTH_ENABLED", "ACS_SOURCE_PHONE_NUMBER", "PREFLIGHT_LIVE_CHECKS")}
+    azd = FakeAzd()
+    ctx = make_ctx(accel, values=values, azd=azd)
+    result = (await results_of(ctx, "hooks.unattended"))["hooks.unattended"]
+    assert result.status == "fail"
+    plan = plan_fix(ctx, result)
+    assert plan is not None and plan.safe and not plan.paid
+    assert [s.key for s in plan.needs_input] == ["STATE_MODE", "PREFLIGHT_LIVE_CHECKS", "EASYAUTH_ENABLED", "ACS_SOURCE_PHONE_NUMBER"]
+    assert all(s.default for s in plan.needs_input)
+    assert plan.actions[0].startswith("azd env set TF_INIT_SKIP_INTERACTIVE true")
+    before = snapshot(accel)
+    defaults = {s.key: s.default or "" for s in plan.needs_input}
+    fixed = await apply_fix(ctx, plan, defaults)
+    assert fixed.status == "fixed", fixed.detail
+    assert azd.set_calls == [
+        ("TF_INIT_SKIP_INTERACTIVE", "true"),
+        ("PREFLIGHT_LIVE_CHECKS", "false"),
+        ("EASYAUTH_ENABLED", "true"),
+        ("DEPLOY_WIZARD_PHONE_SKIP", "true"),
+    ]
+    assert changed(before, snapshot(accel)) == set()  # only through azd env set
+
+
+async def test_unattended_fix_with_answers(accel: Path) -> None:
+    values = {k: v for k, v in HEALTHY_ENV.items() if k not in ("TF_INIT_SKIP_INTERACTIVE", "ACS_SOURCE_PHONE_NUMBER")}
+    azd = FakeAzd()
+    ctx = make_ctx(accel, values=values, azd=azd)
+    result = (await results_of(ctx, "hooks.unattended"))["hooks.unattended"]
+    plan = plan_fix(ctx, result)
+    assert plan is not None
+    bad = await apply_fix(ctx, plan, {"STATE_MODE": "local", "ACS_SOURCE_PHONE_NUMBER": "555-1234"})
+    assert bad.status == "fail" and "E.164" in bad.detail and azd.set_calls == []
+    ok = await apply_fix(ctx, plan, {"STATE_MODE": "local", "ACS_SOURCE_PHONE_NUMBER": "+1 800 555 0199"})
+    assert ok.status == "fixed"
+    assert azd.set_calls == [("LOCAL_STATE", "true"), ("ACS_SOURCE_PHONE_NUMBER", "+18005550199")]
+
+
+async def test_provider_fix_registers_only_the_missing_and_waits(accel: Path) -> None:
+    providers = FakeProviders({"Microsoft.App": "NotRegistered"}, settle_after=2)
+    progress: list[str] = []
+    ctx = make_ctx(accel, ports=fake_ports(providers))
+    ctx.progress = progress.append
+    result = (await results_of(ctx, "subscription.providers"))["subscription.providers"]
+    plan = plan_fix(ctx, result)
+    assert plan is not None and plan.safe and not plan.paid
+    assert plan.actions[0] == f"register Microsoft.App on subscription {SUB}  (= az provider register --namespace Microsoft.App)"
+    fixed = await apply_fix(ctx, plan, {})
+    assert fixed.status == "fixed", fixed.detail
+    assert providers.registered == ["Microsoft.App"]
+    assert any("Microsoft.App: Registering" in line for line in progress)
+    assert any("Microsoft.App: Registered" in line for line in progress)
+
+
+async def test_provider_fix_times_out(accel: Path) -> None:
+    providers = FakeProviders({"Microsoft.App": "NotRegistered"}, settle_after=10_000)
+    ctx = make_ctx(accel, ports=fake_ports(providers))
+    ctx.wait_timeout = 0.05
+    result = (await results_of(ctx, "subscription.providers"))["subscription.providers"]
+    plan = plan_fix(ctx, result)
+    assert plan is not None
+    fixed = await apply_fix(ctx, plan, {})
+    assert fixed.status == "warn" and "still registering" in fixed.detail
+
+
+async def test_az_subscription_fix_is_not_safe(accel: Path) -> None:
+    other = json.dumps({"id": "22222222-0000-0000-0000-000000000000", "tenantId": HEALTHY_ENV["AZURE_TENANT_ID"]})
+    tools = FakeTools(answers={"az account show": (0, other)})
+    ctx = make_ctx(accel, tools=tools)
+    result = (await results_of(ctx, "signin.match"))["signin.match"]
+    plan = plan_fix(ctx, result)
+    assert plan is not None and not plan.safe and plan.actions == [f"az account set --subscription {SUB}"]
+    await apply_fix(ctx, plan, {})
+    assert ["az", "account", "set", "--subscription", SUB] in tools.calls
+
+
+async def test_instructions_only_checks_have_no_plan(accel: Path) -> None:
+    tf = accel / "infra/terraform/containers.tf"
+    tf.write_text(tf.read_text().replace('"azd-service-name" = "rtaudio-server"', '"x" = "y"'))
+    ctx = make_ctx(accel, tools=FakeTools(missing=("terraform",)), azd=FakeAzd(status="unauthenticated"))
+    results = await results_of(ctx, "project.service_tags", "tools.terraform", "signin.azd")
+    for result in results.values():
+        assert result.status == "fail"
+        assert plan_fix(ctx, result) is None
+        assert result.fix
+
+
+def faulty_accelerator(tmp_path: Path) -> Path:
+    """The issue's fault list: a service missing its tag, a hook with CRLF, a hook without its run bit."""
+    root = copy_fixture(tmp_path)
+    tf = root / "infra/terraform/containers.tf"
+    tf.write_text(tf.read_text().replace('"azd-service-name" = "rtaudio-server"', '"component" = "backend"'))
+    pre = root / "devops/scripts/azd/preprovision.sh"
+    pre.write_bytes(pre.read_bytes().replace(b"\n", b"\r\n"))
+    (root / "devops/scripts/azd/postprovision.sh").chmod(0o644)
+    return root
+
+
+async def test_done_when_faulty_checkout_then_fix_all(tmp_path: Path) -> None:
+    root = faulty_accelerator(tmp_path)
+    providers = FakeProviders({"Microsoft.App": "NotRegistered"})
+    ctx = make_ctx(root, tools=FakeTools(missing=("terraform",)), azd=FakeAzd(status="unauthenticated"),
+                   ports=fake_ports(providers))
+    results = {r.id: r for r in await run_preflight(ctx)}
+    expected_fail = {"project.service_tags", "project.hook_scripts", "tools.terraform", "signin.azd", "subscription.providers"}
+    assert {k for k, r in results.items() if r.status == "fail"} == expected_fail
+    for check_id in expected_fail:
+        assert results[check_id].fix, check_id
+    # --fix-all: every safe, unpaid plan with default answers
+    for result in list(results.values()):
+        plan = plan_fix(ctx, result)
+        if plan is None or not plan.safe or plan.paid:
+            continue
+        results[result.id] = await apply_fix(ctx, plan, {s.key: s.default or "" for s in plan.needs_input})
+    assert results["project.hook_scripts"].status == "fixed"
+    assert results["subscription.providers"].status == "fixed"
+    assert {k for k, r in results.items() if r.status == "fail"} == {"project.service_tags", "tools.terraform", "signin.azd"}
+    assert "containers.tf" in results["project.service_tags"].fix
+    # and a fresh run agrees
+    ctx2 = make_ctx(root, tools=FakeTools(missing=("terraform",)), azd=FakeAzd(status="unauthenticated"),
+                    ports=fake_ports(providers))
+    again = {r.id: r.status for r in await run_preflight(ctx2)}
+    assert again["project.hook_scripts"] == "pass" and again["subscription.providers"] == "pass"

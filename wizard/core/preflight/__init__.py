@@ -1,0 +1,35 @@
+"""Preflight: every known trap checked before azd runs, and the safe ones fixed.
+
+    ctx = PreflightContext(project, env, env_values, azd, ports, with_tests, tools=...)
+    results = await run_preflight(ctx, on_result=callback, only={"tools.azd"})
+    plan = plan_fix(ctx, result)          # FixPlan | None
+    fixed = await apply_fix(ctx, plan, answers)
+
+One module per family (tools, signin, project_checks, unattended, subscription, environment,
+tests_check); the check table is registry.py, the facts are data.py.
+"""
+
+from wizard.core.preflight.fixes import apply_fix, plan_fix
+from wizard.core.preflight.model import (
+    AzdLike,
+    CheckResult,
+    FixPlan,
+    InputSpec,
+    PreflightContext,
+    ToolsLike,
+)
+from wizard.core.preflight.registry import CHECKS
+from wizard.core.preflight.runner import run_preflight
+
+__all__ = [
+    "CHECKS",
+    "AzdLike",
+    "CheckResult",
+    "FixPlan",
+    "InputSpec",
+    "PreflightContext",
+    "ToolsLike",
+    "apply_fix",
+    "plan_fix",
+    "run_preflight",
+]
