@@ -144,7 +144,8 @@ async def preflight(engine: Engine) -> StepOutcome:
             report(fixed)
         engine.refresh_env_values()
         ctx = preflight_context(engine)
-        results = await run_preflight(ctx, only={r.id for r in failing})
+        rerun = {r.id: r for r in await run_preflight(ctx, only={r.id for r in failing})}
+        results = [rerun.get(r.id, r) for r in results]
         failing = [r for r in results if r.status == "fail"]
     engine.facts["preflight"] = [r.to_dict() for r in results]
     warnings = sum(1 for r in results if r.status == "warn")
