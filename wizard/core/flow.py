@@ -105,7 +105,7 @@ def preflight_context(engine: Engine) -> Any:
     if engine.options.simulate:
         from wizard.simulator.tools import SimulatedTools
 
-        tools = SimulatedTools()
+        tools = SimulatedTools(engine.options.scenario, engine.options.sim_speed)
     kwargs: dict[str, Any] = {}
     if tools is not None:
         kwargs["tools"] = tools

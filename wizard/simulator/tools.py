@@ -21,11 +21,11 @@ INSTALLED = ("azd", "terraform", "az", "jq", "bash", "docker", "python3", "pytho
 
 
 class SimulatedTools:
-    def __init__(self) -> None:
+    def __init__(self, scenario: str | None = None, speed: float | None = None) -> None:
         self.platform = sys.platform if sys.platform != "win32" else "linux"
-        self.scenario = os.environ.get("DEPLOY_WIZARD_SIM_SCENARIO", "happy") or "happy"
+        self.scenario = scenario or os.environ.get("DEPLOY_WIZARD_SIM_SCENARIO", "happy") or "happy"
         try:
-            self.speed = float(os.environ.get("DEPLOY_WIZARD_SIM_SPEED", "0") or 0)
+            self.speed = float(os.environ.get("DEPLOY_WIZARD_SIM_SPEED", "0") or 0) if speed is None else speed
         except ValueError:
             self.speed = 0.0
         self.calls: list[list[str]] = []

@@ -70,6 +70,10 @@ def _read_module(folder: Path, facts: InfraFacts, depth: int, seen: set[Path]) -
         for block in (data or {}).get("locals", []) or []:
             if isinstance(block, dict):
                 module_locals.update({unquote(k): v for k, v in block.items()})
+        for block in (data or {}).get("variable", []) or []:
+            for name_q, body in block.items():  # defaults, for `var.x` in model capacities
+                if isinstance(body, dict) and "default" in body:
+                    module_locals[f"var.{unquote(name_q)}"] = body["default"]
     for path, text, data in parsed:
         if data is None:
             modules = _scan_file(path, text, facts, top=depth == 0)
@@ -107,6 +111,8 @@ def _read_file(
                 if "tags" in body:
                     _note_tags(path, text, rtype, name, body["tags"], locals_, facts)
                 _note_host(path, text, rtype, name, azapi_type, facts)
+                if rtype == "azurerm_cognitive_deployment":
+                    facts.models.extend(_deployment_model(body, locals_))
     sources = []
     for block in data.get("module", []) or []:
         for _name, body in block.items():
@@ -119,6 +125,27 @@ def _read_file(
                 if unquote(name_q) == "model_deployments" and isinstance(body, dict):
                     facts.models.extend(_models(body.get("default")))
     return sources
+
+
+def _block(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
+    value = value[0] if isinstance(value, list) and value else value
+    return value if isinstance(value, dict) else {}
+
+
+def _deployment_model(body: dict[str, Any], locals_: dict[str, Any]) -> list[dict[str, object]]:
+    """`resource "azurerm_cognitive_deployment"` → {name, sku_name, capacity} (capacity when literal)."""
+    model, sku = _block(body, "model"), _block(body, "sku")
+    name = unquote(model.get("name"))
+    if not isinstance(name, str) or "${" in name:
+        return []
+    found: dict[str, object] = {"name": name, "sku_name": unquote(sku.get("name")) or "Standard"}
+    capacity = sku.get("capacity")
+    if isinstance(capacity, str) and capacity.startswith("${var."):
+        capacity = locals_.get(capacity[2:-1])
+    if isinstance(capacity, int):
+        found["capacity"] = capacity
+    return [found]
 
 
 def _models(value: Any) -> list[dict[str, object]]:
