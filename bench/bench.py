@@ -39,14 +39,13 @@ os.environ.pop("AZURE_ENV_NAME", None)
 # -- the flood child -------------------------------------------------------------------------------
 def flood_project(base: Path) -> tuple[Path, list[str], dict[str, str]]:
     """A fresh sample with env `dev`; returns (project, provision argv, child env) for the flood."""
-    from wizard.simulator.sample import copy_sample
-
     from wizard.core.azd import AzdClient, simulator_command
+    from wizard.simulator.sample import copy_sample
 
     project = copy_sample(base / f"p{time.monotonic_ns()}")
     env = {**os.environ, "DEPLOY_WIZARD_SIM_SCENARIO": "flood", "DEPLOY_WIZARD_SIM_CLOUD": str(project / ".sim-cloud")}
     client = AzdClient(simulator_command(), project, "dev", base_env=env)
-    subprocess.run(client.argv("env", "new", "dev", "--location", "eastus2", env=False), env=client.child_env(), check=True, capture_output=True)
+    subprocess.run(client.argv("env", "new", "dev", "--location", "eastus2", "--subscription", "00000000-0000-0000-0000-000000000000", env=False), env=client.child_env(), check=True, capture_output=True)
     for key, value in (("TF_INIT_SKIP_INTERACTIVE", "true"), ("PREFLIGHT_LIVE_CHECKS", "false"), ("EASYAUTH_ENABLED", "true")):
         subprocess.run(client.argv("env", "set", key, value), env=client.child_env(), check=True, capture_output=True)
     return project, client.provision_argv(), client.child_env()

@@ -280,10 +280,13 @@ class Engine:
             self.record.write_raw(masked)
             lines = []
             updates: dict[str, Any] = {}
+            append = lines.append
             for text in masked:
+                if parser.continues(text):  # flood fast path: same target, no state change
+                    append(Line(text, parser.continued_target))
+                    continue
                 attribution = parser.feed(text)
-                line = Line(text, attribution.target)
-                lines.append(line)
+                append(Line(text, attribution.target))
                 for update in attribution.updates:
                     updates.pop(update.target, None)
                     updates[update.target] = update

@@ -120,6 +120,7 @@ _TF_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Importing from ID", RUNNING, "Importing"),
     ("Import prepared", RUNNING, "Importing"),
 )
+_TF_ACTION_FIRST = frozenset(prefix[0] for prefix, _, _ in _TF_ACTIONS)
 
 _PLAN_VERBS = {
     "created": "create",
@@ -340,6 +341,9 @@ class OutputParser:
         self._arm_seen = False
         self._done_services: list[str] = []
         self._endpoints = 0
+        self._tf_targets: dict[str, str] = {}
+        self._tf_head: str | None = None  # `addr[ (local-exec)]: ` of the last terraform line
+        self._tf_head_target: str | None = None
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -357,11 +361,31 @@ class OutputParser:
                 text = str(text)
             if "\x1b" in text or "\r" in text or "\n" in text:
                 text = clean_line(text.replace("\n", " "))
+            if self.continues(text):
+                self.index -= 1  # continues() counted it
+                return Attribution(self._tf_head_target, [])
+            self._tf_head = None
             updates: list[TargetUpdate] = []
             target = self._dispatch(text, updates)
             return Attribution(target, updates)
         except Exception:  # never let a strange line break a deployment
             return Attribution(self._ctx, [])
+
+    def continues(self, text: str) -> bool:
+        """Fast path for floods: True (and the line is counted) when `text` is another output line
+        of the terraform resource the previous line belonged to, with no status word, so it
+        changes no state; its target is `continued_target`."""
+        head = self._tf_head
+        if head is None or not text.startswith(head) or "\x1b" in text or "\r" in text:
+            return False
+        if text[len(head) : len(head) + 1] in _TF_ACTION_FIRST:
+            return False
+        self.index += 1
+        return True
+
+    @property
+    def continued_target(self) -> str | None:
+        return self._tf_head_target
 
     # -- helpers ------------------------------------------------------------------------------
     def _set(
@@ -551,7 +575,9 @@ class OutputParser:
         if first != " " and first != "\t":
             m = _TF_LINE_RE.match(stripped)
             if m:
-                return self._tf_resource(m["addr"], m["rest"], updates)
+                target = self._tf_resource(m["addr"], m["rest"], updates)
+                self._tf_head = stripped[: m.start("rest")]
+                return target
         else:
             m = _SERVICE_PHASE_RE.match(head)
             if m and (not self.services or m["svc"] in self.services):
@@ -576,7 +602,10 @@ class OutputParser:
     def _tf_resource(self, addr: str, rest: str, updates: list[TargetUpdate]) -> str:
         self._provider_activity(updates)
         self._tf_box = None
-        target = tf_target(addr)
+        target = self._tf_targets.get(addr)
+        if target is None:
+            target = self._tf_targets[addr] = tf_target(addr)
+        self._tf_head_target = target
         for prefix, status, phase in _TF_ACTIONS:
             if rest.startswith(prefix):
                 detail = ""

@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from wizard.core.ansi import clean_line
+from wizard.core.ansi import _NEEDS_WORK_RE, clean_line
 
 LinesCallback = Callable[[list[str]], Awaitable[None] | None]
 RawCallback = Callable[[bytes], None]
@@ -192,8 +192,7 @@ class ProcessRunner:
                 while len(pending) >= MAX_LINE:
                     parts.append(pending[:MAX_LINE])
                     pending = pending[MAX_LINE:]
-                for raw in parts:
-                    batch.append(_decode(raw))
+                batch.extend(_decode_many(parts))
                 count += len(parts)
                 if len(batch) >= self.max_batch:
                     await flush()
@@ -207,6 +206,25 @@ class ProcessRunner:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await read_task
         return count
+
+
+def _decode_many(parts: list[bytes]) -> list[str]:
+    """Decode a chunk's lines; plain text (the usual flood) takes one decode, one scan, one split."""
+    if not parts:
+        return []
+    text = b"\n".join(parts).decode("utf-8", errors="replace")
+    if _NEEDS_WORK_RE.search(text.replace("\n", " ")) is None:
+        lines = text.split("\n")
+        if len(text) > SHOWN_LINE and any(len(line) > SHOWN_LINE for line in lines):
+            return [_cut(line) for line in lines]
+        return lines
+    return [_decode(raw) for raw in parts]
+
+
+def _cut(text: str) -> str:
+    if len(text) > SHOWN_LINE:
+        text = f"{text[:SHOWN_LINE]} … [{len(text) - SHOWN_LINE} more characters]"
+    return text
 
 
 def _decode(raw: bytes) -> str:
