@@ -20,11 +20,11 @@ demo: $(STAMP)  ## the wizard on the built-in simulator (realistic speed)
 	$(BIN)/deploy-wizard demo
 
 test: $(STAMP)  ## lint + the whole suite
-	$(BIN)/ruff check wizard tests
+	$(BIN)/ruff check wizard tests bench
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check wizard tests
+	$(BIN)/ruff check wizard tests bench
 
 bench: $(STAMP)  ## performance figures as ratios against baselines measured in the same run
 	$(BIN)/python -m bench.bench

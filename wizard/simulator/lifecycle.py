@@ -482,9 +482,7 @@ def hooks_run(sim: Sim, name: str) -> int:
         return c.error(f"hook '{name}' does not exist in azure.yaml")
     if (code := _hook(sim, name)) is not None:
         return code
-    c.line()
-    c.line(f"SUCCESS: Your {name} hook ran successfully")  # hooks run prints a plain success item
-    return 0
+    return 0  # azd-behaviour.md documents no closing line for `hooks run`: print none
 
 
 def up(sim: Sim) -> int:
