@@ -1,0 +1,101 @@
+"""Screens and state fed with synthetic events (scripted engine): markup safety, log tools, teardown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, Log, Static
+
+from wizard.core.events import (
+    Failure,
+    Line,
+    LinesReceived,
+    StepFinished,
+    StepStarted,
+    TargetChanged,
+)
+from wizard.core.steps import StepId
+from wizard.tui.screenshots import make_app, until
+from wizard.tui.state import RunState
+from wizard.tui.widgets.failure_panel import failure_text
+from wizard.tui.widgets.log_view import LogView
+
+
+def test_state_follows_events_and_retry_resets_the_step() -> None:
+    state = RunState()
+    state.apply(StepStarted(step="deploy", title="Deploy", ts=10))
+    state.apply(TargetChanged(step="deploy", target="service:web", status="running", phase="Building", ts=11))
+    state.apply(LinesReceived(step="deploy", lines=(Line("x", "service:web"), Line("y")), ts=12))
+    failure = Failure(step="deploy", target="service:web", cause="boom")
+    state.apply(TargetChanged(step="deploy", target="service:web", status="failed", phase="Failed", ts=15))
+    state.apply(StepFinished(step="deploy", status="failed", started=10, finished=15, failure=failure, ts=15))
+    view = state.step(StepId.DEPLOY)
+    assert view.status == "failed" and view.failure is failure
+    assert view.targets["service:web"].elapsed(99) == 4
+    assert [e.line.text for e in state.log_entries(target="service:web")] == ["x"]
+    assert state.failed_step is view
+    state.apply(StepStarted(step="deploy", title="Deploy", ts=20))
+    assert view.running and not view.targets and view.failure is None
+
+
+def test_untrusted_text_is_never_markup() -> None:
+    state = RunState()
+    cause = "[bold red]not markup[/] [link=x]y[/link]"
+    state.apply(StepFinished(step="deploy", status="failed", started=0, finished=1, failure=Failure("deploy", "service:[x]", cause, evidence=("[/]",))))
+    text = failure_text(state.step(StepId.DEPLOY))
+    assert cause in text.plain and "[/]" in text.plain and "service [x]" in text.plain
+
+
+async def test_log_filter_search_follow_and_save(tmp_path: Path) -> None:
+    app = make_app("missing-tag", autopilot=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.state.failed_step is not None and not app.state.running)
+        await pilot.press("l")
+        await until(pilot, lambda: type(app.screen).__name__ == "LogScreen")
+        view = app.screen.query_one(LogView)
+        view.flush()
+        total = view.log_widget.line_count
+        assert total >= 8
+        view.set_target("service:webchat-demo")
+        assert 0 < view.log_widget.line_count < total
+        assert all("webchat" in ln or "Docker" in ln or "ERROR" in ln for ln in view.log_widget.lines)
+        await pilot.press("f")
+        assert view.follow is False and view.log_widget.auto_scroll is False
+        await pilot.press("slash", *"ERROR", "enter")
+        assert view.search == "ERROR" and view.log_widget.line_count == 1
+        path = view.save(tmp_path)
+        assert path.read_text().count("\n") == 1 and "ERROR" in path.read_text()
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "RunStepScreen"
+
+
+async def test_teardown_deletes_only_after_the_env_name_is_typed() -> None:
+    app = make_app("happy", autopilot=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "summary" and app.state.finished is not None)
+        await pilot.press("t")
+        await until(pilot, lambda: bool(app.screen.query("#confirm-row")) and app.screen.query_one("#confirm-row").display)
+        delete = app.screen.query_one("#delete", Button)
+        await pilot.press(*"de", "enter")
+        await pilot.pause()
+        assert delete.disabled and app.state.step(StepId.TEARDOWN).status == "pending"
+        await pilot.press("v")
+        await pilot.pause()
+        assert not delete.disabled
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.step(StepId.TEARDOWN).status == "done")
+        await until(pilot, lambda: "rg-tfstate-demo" in str(app.screen.query_one("#leftovers", Static).render()))
+        assert app.screen.query_one("#teardown-log", LogView).query_one(Log).line_count >= 1
+
+
+async def test_palette_offers_jump_log_teardown_and_theme() -> None:
+    app = make_app("happy", autopilot=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "summary" and app.state.finished is not None)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Jump to provision", "Open log", "Start teardown", "History", "Switch theme (light/dark)"):
+            assert wanted in titles
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+p", *"jump to deploy", "enter")
+        await until(pilot, lambda: app.current_view == StepId.DEPLOY)

@@ -1,0 +1,408 @@
+"""WizardApp: owns the engine, the run state and the long-running work; screens only show and ask.
+
+The engine runs in workers that belong to the App, so switching or popping screens never kills a
+running azd. Engine events update `RunState`, then every screen in the stack gets `on_run_event(event)`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from wizard.core.engine import Engine, RunOptions
+from wizard.core.events import Event, RunFinished, StepFinished
+from wizard.core.project import Project, ProjectError, load_project
+from wizard.core.steps import FLOW, Plan, StepId, StepStatus
+from wizard.tui.state import RunState
+
+Clock = Callable[[], float]
+EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock], Any]
+SUMMARY = "summary"
+AUTOSTART = {StepId.PREFLIGHT, StepId.VERIFY}
+DEV_CYCLE_SKIP = frozenset({StepId.PREFLIGHT, StepId.PROVISION, StepId.PHONE})
+
+
+def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock) -> Engine:
+    return Engine(options, sink, clock=clock)
+
+
+class WizardApp(App[int]):
+    """The deploy-wizard TUI. `autopilot` plays the flow unattended; `demo` enables the host tools."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "deploy-wizard"
+    BINDINGS = [
+        Binding("l", "open_log", "Log", id="open-log"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        options: RunOptions,
+        *,
+        autopilot: bool = False,
+        demo: bool = False,
+        clock: Clock = time.time,
+        engine_factory: EngineFactory = real_engine,
+        autopilot_delay: float | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.autopilot = autopilot
+        self.demo = demo
+        self.clock = clock
+        self.engine_factory = engine_factory
+        speed = options.sim_speed if options.sim_speed is not None else 1.0
+        self.autopilot_delay = autopilot_delay if autopilot_delay is not None else min(1.0, speed)
+        self.cursor_blink = cursor_blink
+        self.state = RunState()
+        self.engine: Any = None
+        self.started = False
+        self.ui_errors: list[str] = []
+        self.project: Project | None = None
+        self.project_error: str | None = None
+        self.current_view: StepId | str | None = None
+        self.return_code_hint = 0
+        self._busy = False
+        self.teardown_mode = False
+        if not cursor_blink:
+            self.animation_level = "none"
+        self.load_project()
+
+    # -- project ---------------------------------------------------------------------------------
+    def load_project(self) -> None:
+        try:
+            self.project = load_project(self.options.project_dir)
+            self.project_error = None
+        except ProjectError as exc:
+            self.project, self.project_error = None, str(exc)
+
+    def start_demo(self, scenario: str | None = None) -> None:
+        """No azd project here: copy the bundled sample to a temp folder and simulate."""
+        import tempfile
+
+        from wizard.simulator.sample import copy_sample
+
+        base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
+        folder = copy_sample(base / "voice-agent-sample")
+        self.options = replace(self.options, project_dir=folder, simulate=True, create_env=True, yes=True, scenario=scenario)
+        if self.options.sim_speed is None:
+            self.options.sim_speed = 1.0
+        self.demo = True
+        self.load_project()
+
+    def reset_demo(self) -> None:
+        """Host tool: fresh sample with the chosen scenario; forget the current run."""
+        from wizard.simulator.sample import reset_sample
+
+        if self.state.running:
+            self.notify("A step is running: cancel it first.", severity="warning")
+            return
+        if self.project is None:
+            return
+        reset_sample(self.project.root, self.options.scenario or "happy")
+        self.engine, self.started = None, False
+        self.state = RunState()
+        self.load_project()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.show_view("project")
+
+    def screen_for(self, view: StepId | str) -> Screen[Any]:
+        from wizard.tui.screens.environment import EnvironmentScreen
+        from wizard.tui.screens.phone import PhoneScreen
+        from wizard.tui.screens.preflight import PreflightScreen
+        from wizard.tui.screens.project import ProjectScreen
+        from wizard.tui.screens.run_step import RunStepScreen
+        from wizard.tui.screens.summary import SummaryScreen
+        from wizard.tui.screens.verify import VerifyScreen
+
+        if view == "project":
+            return ProjectScreen()
+        if view == SUMMARY:
+            return SummaryScreen()
+        if view == StepId.TEARDOWN:
+            from wizard.tui.screens.teardown import TeardownScreen
+
+            return TeardownScreen()
+        step = StepId(view)
+        screens: dict[StepId, Callable[[], Screen[Any]]] = {
+            StepId.ENVIRONMENT: EnvironmentScreen,
+            StepId.PREFLIGHT: PreflightScreen,
+            StepId.PHONE: PhoneScreen,
+            StepId.VERIFY: VerifyScreen,
+        }
+        factory = screens.get(step)
+        return factory() if factory else RunStepScreen(step)
+
+    def show_view(self, view: StepId | str) -> None:
+        """Replace the wizard screen (overlays such as the log are closed first)."""
+        from wizard.tui.screens.base import WizardScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WizardScreen):
+            self.pop_screen()
+        self.current_view = view
+        screen = self.screen_for(view)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @property
+    def plan(self) -> Plan:
+        return self.options.plan
+
+    def step_screen_should_autostart(self, step: StepId) -> bool:
+        if step is StepId.TEARDOWN:  # never without the typed confirmation, autopilot or not
+            return False
+        view = self.state.step(step)
+        if view.status != StepStatus.PENDING.value or self.state.running or self.engine is None:
+            return False
+        return self.autopilot or step in AUTOSTART or (step is StepId.DEPLOY and self.plan.skipped == DEV_CYCLE_SKIP)
+
+    # -- engine events ---------------------------------------------------------------------------
+    def on_engine_event(self, event: Event) -> None:
+        """The engine's sink: runs on the event loop, synchronously, for every event."""
+        self.state.apply(event)
+        if isinstance(event, RunFinished):
+            self.return_code_hint = event.exit_code
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "on_run_event", None)
+            if handler is None or not screen.is_attached:
+                continue
+            try:
+                handler(event)
+            except Exception as exc:  # a UI bug must not break the engine's run
+                self.ui_errors.append(f"{type(screen).__name__}: {exc!r}")
+                self.log.error(f"UI error on {event.kind}: {exc!r}")
+
+    # -- intents ---------------------------------------------------------------------------------
+    def begin_run(
+        self,
+        env_name: str,
+        *,
+        create: bool = False,
+        subscription: str | None = None,
+        location: str | None = None,
+        dev_cycle: bool = False,
+    ) -> None:
+        """The Environment screen's choice: build the engine and run the environment step."""
+        if self.state.running or self._busy:
+            return
+        plan = Plan(steps=FLOW, skipped=DEV_CYCLE_SKIP if dev_cycle else frozenset())
+        self.options = replace(
+            self.options, env_name=env_name, create_env=create or self.options.create_env, plan=plan,
+            subscription=subscription or self.options.subscription, location=location or self.options.location,
+        )
+        self._new_engine()
+        self.run_step(StepId.ENVIRONMENT)
+
+    def _new_engine(self) -> None:
+        self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock)
+        self.started = False
+
+    def run_step(self, step: StepId) -> None:
+        """Intent: run (or retry) one step, unless one is already running."""
+        if self.engine is None or self._busy or self.state.running:
+            return
+        self._busy = True
+        self._step_worker(step)
+
+    @work(group="engine", exit_on_error=False)
+    async def _step_worker(self, step: StepId) -> StepFinished | None:
+        """The worker is the App's, so a running azd survives screen changes."""
+        try:
+            return await self._run_step(step)
+        finally:
+            self._busy = False
+
+    async def _run_step(self, step: StepId) -> StepFinished | None:
+        if self.engine.cancelled:  # a cancelled engine refuses new work: start a fresh run record
+            await self.engine.finish()
+            self.options = replace(self.options, plan=Plan(steps=self.plan.steps, skipped=self.plan.skipped))
+            self._new_engine()
+            if step is not StepId.ENVIRONMENT:
+                await self.engine.start()
+                self.started = True
+                env = await self.engine.run_step(StepId.ENVIRONMENT)
+                if env.status != StepStatus.DONE.value:
+                    return env
+        if not self.started:
+            await self.engine.start()
+            self.started = True
+        finished: StepFinished = await self.engine.run_step(step)
+        self.after_step(step, finished)
+        return finished
+
+    def after_step(self, step: StepId, finished: StepFinished) -> None:
+        if self.teardown_mode:
+            handler = getattr(self.screen, "after_teardown_step", None)
+            if handler is not None:
+                handler(step, finished)
+            return
+        if finished.status in (StepStatus.FAILED.value, StepStatus.CANCELLED.value):
+            if finished.status == StepStatus.FAILED.value:
+                self.bell()
+            return
+        if step is StepId.ENVIRONMENT or self.autopilot:
+            self.later(self.autopilot_delay if step is not StepId.ENVIRONMENT else 0, lambda: self.advance(step))
+
+    def later(self, delay: float, callback: Callable[[], Any]) -> None:
+        """`set_timer` that also accepts 0 (autopilot at simulator speed 0)."""
+        if delay <= 0:
+            self.call_later(callback)
+        else:
+            self.set_timer(delay, callback)
+
+    def next_step(self, after: StepId | None) -> StepId | None:
+        steps = list(self.plan.steps)
+        start = steps.index(after) + 1 if after in steps else 0
+        return steps[start] if start < len(steps) else None
+
+    def advance(self, after: StepId) -> None:
+        """Go to the screen after `after`; skipped steps are marked skipped on the way."""
+        if self.state.running:
+            return
+        if isinstance(self.screen, ModalScreen):  # never yank a question away from the person
+            self.set_timer(0.2, lambda: self.advance(after))
+            return
+        step = self.next_step(after)
+        while step is not None and step in self.plan.skipped:
+            if self.engine is not None and self.state.step(step).status == StepStatus.PENDING.value:
+                self.engine.skip_step(step, "not in this run (everyday cycle: deploy code, then verify)")
+            step = self.next_step(step)
+        if step is None:
+            self.finish_run(show_summary=True)
+        else:
+            self.show_view(step)
+
+    @work(group="finish", exit_on_error=False)
+    async def finish_run(self, show_summary: bool = False) -> None:
+        if self.engine is not None and self.started:
+            await self.engine.finish()
+        if show_summary:
+            self.show_view(SUMMARY)
+
+    def request_cancel(self) -> None:
+        """Ask first: cancelling stops azd, not necessarily the Azure deployment it started."""
+        from wizard.tui.screens.confirm_cancel import ConfirmCancelScreen
+
+        if not self.state.running or self.engine is None:
+            return
+        group = (getattr(self.engine, "env_values", {}) or {}).get("AZURE_RESOURCE_GROUP")
+        step = self.state.current or StepId.PROVISION
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.engine is not None:
+                self.engine.cancel()
+
+        self.push_screen(ConfirmCancelScreen(step, self.state.env, group), answer)
+
+    def retry(self, step: StepId) -> None:
+        if not self.state.running and self.engine is not None:
+            self.run_step(step)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_open_log(self, target: str | None = None) -> None:
+        from wizard.tui.screens.log import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen(target=target))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_teardown(self) -> None:
+        if self.state.running or self._busy:
+            self.notify("A step is running: wait for it or cancel it first.", severity="warning")
+            return
+        if self.project is not None and not self.teardown_mode:
+            self.show_view(StepId.TEARDOWN)
+
+    def teardown_env(self) -> str | None:
+        """The environment a teardown would delete: this run's, else the project's default."""
+        if self.project is None:
+            return None
+        return self.state.env or self.options.env_name or self.project.default_environment()
+
+    @work(group="engine", exit_on_error=False)
+    async def begin_teardown(self, env: str) -> None:
+        """A teardown is its own run (own record and lock): finish the flow's run first."""
+        if self.engine is not None and self.started:
+            await self.engine.finish()
+        self.teardown_mode = True
+        self.state = RunState((StepId.ENVIRONMENT, StepId.TEARDOWN))
+        plan = Plan(steps=(StepId.ENVIRONMENT, StepId.TEARDOWN))
+        self.options = replace(self.options, env_name=env, create_env=False, plan=plan)
+        self._new_engine()
+        self.run_step(StepId.ENVIRONMENT)
+
+    def action_history(self) -> None:
+        from wizard.tui.screens.history import HistoryScreen
+
+        if self.project is not None:
+            self.push_screen(HistoryScreen())
+
+    async def action_quit(self) -> None:
+        from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
+
+        if self.state.running:
+            self.push_screen(ConfirmQuitScreen(), lambda yes: self._quit_after_cancel() if yes else None)
+            return
+        self._quit_after_cancel()
+
+    @work(group="quit", exit_on_error=False)
+    async def _quit_after_cancel(self) -> None:
+        if self.engine is not None and self.state.running:
+            self.engine.cancel()
+        running = [w for w in self.workers if w.group == "engine" and not w.is_finished]
+        if running:  # an empty list would mean "every worker", this one included
+            await self.workers.wait_for_complete(running)
+        if self.engine is not None and self.started:
+            finished = await self.engine.finish()
+            self.return_code_hint = finished.exit_code
+        self.exit(self.return_code_hint, return_code=self.return_code_hint)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from wizard.tui.commands import wizard_commands
+
+        yield from super().get_system_commands(screen)
+        yield from wizard_commands(self)
+
+    # -- preflight fixes -------------------------------------------------------------------------
+    def fix(self, check_ids: list[str], *, ask: bool) -> None:
+        """Intent from the preflight screen: fix one check (asking) or all safe ones, then re-run."""
+        if self.engine is None or self.state.running or self._busy:
+            return
+        self._busy = True
+        self._fix_worker(check_ids, ask)
+
+    @work(group="engine", exit_on_error=False)
+    async def _fix_worker(self, check_ids: list[str], ask: bool) -> None:
+        from wizard.tui.fixes import fix_checks
+        from wizard.tui.screens.fix import FixScreen
+
+        async def confirm(plan: Any) -> dict[str, str] | None:
+            return await self.push_screen_wait(FixScreen(plan))
+
+        try:
+            fixed = await fix_checks(self.engine, check_ids, ask=confirm if ask else None)
+        except Exception as exc:  # the preflight package raised: say so, keep the app alive
+            self.notify(f"fix failed: {exc}", severity="error", markup=False)
+            fixed = []
+        finally:
+            self._busy = False
+        if fixed:
+            self.run_step(StepId.PREFLIGHT)

@@ -1,0 +1,67 @@
+"""Small presentation helpers shared by the widgets: icons, durations, target names, safe Text.
+
+Everything that turns untrusted text (azd output, causes, details) into something drawable goes
+through `plain()` so it is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+ICONS = {
+    "done": "✓",
+    "failed": "✗",
+    "running": "●",
+    "skipped": "–",
+    "warning": "!",
+    "pending": "○",
+    "cancelled": "⊘",
+}
+CHECK_ICONS = {"pass": "✓", "fixed": "✓", "warn": "!", "fail": "✗", "skip": "–"}
+STATUS_STYLES = {
+    "done": "green",
+    "pass": "green",
+    "fixed": "green",
+    "failed": "bold red",
+    "fail": "bold red",
+    "running": "bold yellow",
+    "warning": "yellow",
+    "warn": "yellow",
+    "cancelled": "magenta",
+    "skipped": "dim",
+    "skip": "dim",
+    "pending": "dim",
+}
+
+
+def format_duration(seconds: float | None) -> str:
+    """`4s`, `0.3s`, `2m05s`; empty when unknown."""
+    if seconds is None:
+        return ""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f}s" if seconds >= 1 or seconds == 0 else f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def describe_target(target: str | None) -> str:
+    """`service:webchat-demo` → `service webchat-demo`."""
+    if not target:
+        return "no specific target"
+    kind, _, name = target.partition(":")
+    return f"{kind} {name}" if name else kind
+
+
+def plain(text: object, style: str = "") -> Text:
+    """Untrusted text as a Text: brackets and markup-like sequences stay literal."""
+    return Text(str(text), style=style)
+
+
+def status_text(status: str, *, check: bool = False, label: bool = False) -> Text:
+    """An icon (and optionally the status word) coloured by status."""
+    icon = (CHECK_ICONS if check else ICONS).get(status, "•")
+    return Text(f"{icon} {status}" if label else icon, style=STATUS_STYLES.get(status, ""))

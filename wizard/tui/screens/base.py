@@ -1,0 +1,158 @@
+"""WizardScreen: the frame every wizard screen shares — stepper, title, body, failure panel, footer.
+
+A screen for a step (`step` set) also gets Start / Next / Retry / Cancel, enabled from the step's
+state via `check_action`, and the failure panel whenever that step fails or is cancelled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from wizard.core.events import Event, StepFinished, StepStarted
+from wizard.core.steps import STEP_TITLES, StepId
+from wizard.tui.widgets.elapsed import ElapsedClock
+from wizard.tui.widgets.failure_panel import FailurePanel
+from wizard.tui.widgets.log_view import LogView
+from wizard.tui.widgets.stepper import Stepper
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+
+class WizardScreen(Screen[None]):
+    """Base of the wizard's screens. Subclasses implement `compose_body()` and `update_view()`."""
+
+    BINDINGS = [
+        Binding("g", "start", "Start", id="start-step"),
+        Binding("n", "next", "Next", id="next-step"),
+        Binding("r", "retry", "Retry", id="retry-step"),
+        Binding("c", "cancel_step", "Cancel", id="cancel-step"),
+    ]
+    step: StepId | None = None
+    subtitle = ""
+    stepper_steps: tuple[StepId, ...] | None = None
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Stepper(self.stepper_steps, id="stepper")
+        with Horizontal(id="title-bar"):
+            yield Static(self.title_text(), id="screen-title")
+            if self.step is not None:
+                yield ElapsedClock(self.step, id="elapsed")
+        with VerticalScroll(id="body") if self.scroll_body else Vertical(id="body-fixed"):
+            yield from self.compose_body()
+        if self.step is not None:
+            yield FailurePanel(id="failure")
+        yield Footer()
+
+    scroll_body = True
+
+    def title_text(self) -> Text:
+        title = STEP_TITLES[self.step] if self.step is not None else self.__class__.__name__
+        text = Text(title, style="bold")
+        if self.subtitle:
+            text.append(f"  {self.subtitle}", style="dim")
+        return text
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        if not self.wizard.cursor_blink:
+            for widget in self.query(Input):
+                widget.cursor_blink = False
+        self.refresh_view()
+        if self.step is not None and self.wizard.step_screen_should_autostart(self.step):
+            self.call_after_refresh(self.wizard.run_step, self.step)
+
+    # -- events ----------------------------------------------------------------------------------
+    def on_run_event(self, event: Event) -> None:
+        """Called by the App for every engine event while this screen is in the stack."""
+        self.query_one(Stepper).refresh()
+        step = getattr(event, "step", None)
+        if self.step is not None and step == self.step.value:
+            self.on_step_event(event)
+            if isinstance(event, (StepStarted, StepFinished)):
+                self.refresh_view()
+        elif isinstance(event, (StepStarted, StepFinished)):
+            self.refresh_bindings()
+
+    def on_step_event(self, event: Event) -> None:
+        """Hook: an event of this screen's step (lines, targets, checks)."""
+
+    def refresh_view(self) -> None:
+        self.query_one(Stepper).refresh()
+        if self.step is not None:
+            view = self.wizard.state.step(self.step)
+            self.query_one(FailurePanel).show(view)
+            self.query_one(ElapsedClock).refresh()
+        self.update_view()
+        self.refresh_bindings()
+
+    def update_view(self) -> None:
+        """Hook: redraw the body from `app.state`."""
+
+    # -- intents ---------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in ("start", "next", "retry", "cancel_step"):
+            return True
+        if self.step is None:
+            return action == "next" and self.can_next()
+        view = self.wizard.state.step(self.step)
+        running = self.wizard.state.running
+        if action == "start":
+            return view.status == "pending" and not running and self.can_start()
+        if action == "next":
+            return view.finished_ok and not running
+        if action == "retry":
+            return view.status in ("failed", "cancelled") and not running
+        return view.running
+
+    def can_start(self) -> bool:
+        return self.wizard.engine is not None
+
+    def can_next(self) -> bool:
+        return False
+
+    def action_start(self) -> None:
+        if self.step is not None:
+            self.wizard.run_step(self.step)
+
+    def action_next(self) -> None:
+        if self.step is not None:
+            self.wizard.advance(self.step)
+
+    def action_retry(self) -> None:
+        if self.step is not None:
+            self.wizard.retry(self.step)
+
+    def action_cancel_step(self) -> None:
+        self.wizard.request_cancel()
+
+    def action_log(self, op: str) -> None:
+        views = list(self.query(LogView))
+        if views:
+            views[0].run_op(op)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions: dict[str, Any] = {
+            "retry": self.action_retry,
+            "open-log": self.wizard.action_open_log,
+            "start": self.action_start,
+            "next": self.action_next,
+            "cancel": self.action_cancel_step,
+        }
+        handler = actions.get(event.button.id or "")
+        if handler is not None:
+            event.stop()
+            handler()

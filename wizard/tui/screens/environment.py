@@ -1,0 +1,258 @@
+"""Environment: pick an existing azd environment or create one (name checked live, as azd would).
+
+Creating is the engine's environment step (`azd env new … --no-prompt`); this screen only passes
+the choice. An environment that is already deployed gets the everyday shortcut: deploy, verify.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from wizard.core.project import EnvInfo, list_environments, validate_env_name
+from wizard.core.records import list_runs
+from wizard.core.steps import StepId
+from wizard.tui.format import plain
+from wizard.tui.screens.base import WizardScreen
+
+DEFAULT_NEW_ENV = "dev"
+
+
+def last_run_status(root: Any, env: str) -> str:
+    runs = list_runs(root, env)
+    if not runs:
+        return "never run"
+    run = runs[0]
+    failing = f" at {run.failing_step}" if run.failing_step and run.status != "done" else ""
+    return f"{run.status}{failing}"
+
+
+def subscription_ports(app: Any) -> Any:
+    """The Azure subscriptions port the engine would use (simulated in demo)."""
+    if app.options.simulate:
+        from wizard.simulator.fakes import simulated_ports
+
+        return simulated_ports(app.project.root, "").subscriptions
+    from wizard.azure import real_ports
+
+    return real_ports({}).subscriptions
+
+
+class EnvironmentScreen(WizardScreen):
+    """Existing environments as a table; below, the form for a new one."""
+
+    step = StepId.ENVIRONMENT
+    subtitle = "where to deploy"
+    BINDINGS = [
+        Binding("u", "use_selected", "Use selected", id="use-env"),
+        Binding("e", "dev_cycle", "Deploy code only", id="dev-cycle"),
+        Binding("ctrl+n", "create", "Create new", id="create-env"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.envs: list[EnvInfo] = []
+
+    def compose_body(self) -> ComposeResult:
+        app = self.wizard
+        assert app.project is not None
+        self.envs = list_environments(app.project.root)
+        if self.envs:
+            yield Static(Text("Existing environments (.azure/)", style="bold"))
+            table: DataTable[Text] = DataTable(id="envs", cursor_type="row")
+            yield table
+            yield Static(id="env-hint")
+        with Vertical(id="create-form"):
+            yield Static(Text("Create a new environment", style="bold"))
+            with Horizontal(classes="row"):
+                suggested = "" if self.envs else (app.options.env_name or DEFAULT_NEW_ENV)
+                yield Input(value=suggested, placeholder="name, e.g. dev-eastus", id="env-name")
+                yield Button("Create (ctrl+n)", id="create", variant="primary")
+            yield Static(id="name-problem")
+            with Horizontal(classes="row"):
+                yield Select[str]([], prompt="subscription (azd default)", id="subscription")
+                yield Select[str]([], prompt="location (azd default)", id="location")
+        yield Static(id="env-status")
+
+    def on_mount(self) -> None:
+        if self.envs:
+            table = self.query_one("#envs", DataTable)
+            for key in ("Name", "Location", "Subscription", "Provisioned", "Deployed", "Last run"):
+                table.add_column(key, key=key.lower())
+            for env in self.envs:
+                name = Text(env.name, style="bold")
+                if env.is_default:
+                    name.append(" ★", style="yellow")
+                table.add_row(
+                    name,
+                    plain(env.location or "not set"),
+                    plain(env.subscription or "not set"),
+                    Text("yes" if env.provisioned else "no"),
+                    Text("yes" if env.deployed else "no"),
+                    plain(last_run_status(self.wizard.project.root, env.name)),  # type: ignore[union-attr]
+                    key=env.name,
+                )
+            default = next((i for i, e in enumerate(self.envs) if e.is_default), 0)
+            table.move_cursor(row=default)
+            table.focus()
+        self.validate_name()
+        super().on_mount()
+        self.load_subscriptions()
+        if self.wizard.autopilot and self.wizard.engine is None:
+            self.wizard.later(self.wizard.autopilot_delay, self.autopilot_choose)
+
+    # -- pickers ---------------------------------------------------------------------------------
+    @work(thread=True, group="pickers", exit_on_error=False)
+    def load_subscriptions(self) -> None:
+        try:
+            port = subscription_ports(self.wizard)
+            subs = port.list_subscriptions()
+        except Exception as exc:  # no SDK, no credentials: azd's defaults apply
+            self.app.call_from_thread(self._set_hint, f"subscriptions unavailable ({type(exc).__name__}); azd config defaults apply")
+            return
+        self.app.call_from_thread(self._fill_subscriptions, port, subs)
+
+    def _fill_subscriptions(self, port: Any, subs: list[Any]) -> None:
+        select = self.query_one("#subscription", Select)
+        select.set_options([(f"{s.name} ({s.id[:8]}…)", s.id) for s in subs])
+        default = next((s for s in subs if s.is_default), subs[0] if subs else None)
+        self._port = port
+        if default is not None:
+            select.value = default.id
+
+    @work(thread=True, group="pickers", exclusive=True, exit_on_error=False)
+    def load_locations(self, subscription_id: str) -> None:
+        try:
+            locations = self._port.list_locations(subscription_id)
+        except Exception as exc:
+            self.app.call_from_thread(self._set_hint, f"locations unavailable: {exc}")
+            return
+        self.app.call_from_thread(self._fill_locations, locations)
+
+    def _fill_locations(self, locations: list[Any]) -> None:
+        select = self.query_one("#location", Select)
+        select.set_options([(f"{loc.display_name} ({loc.name})", loc.name) for loc in locations])
+        wanted = self.wizard.options.location or "eastus2"
+        if any(loc.name == wanted for loc in locations):
+            select.value = wanted
+
+    def _set_hint(self, message: str) -> None:
+        self.query_one("#env-status", Static).update(Text(message, style="dim"))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "subscription" and isinstance(event.value, str):
+            self.load_locations(event.value)
+
+    # -- name ------------------------------------------------------------------------------------
+    def validate_name(self) -> str | None:
+        name = self.query_one("#env-name", Input).value.strip()
+        problem = validate_env_name(name) if name else None
+        if name and any(e.name == name for e in self.envs):
+            problem = "an environment with this name exists: select it in the table above"
+        widget = self.query_one("#name-problem", Static)
+        if problem:
+            widget.update(Text(f"✗ {problem}", style="red"))
+        elif name:
+            widget.update(Text("✓ valid name", style="green"))
+        else:
+            widget.update(Text("letters, digits, '-', '_', '.', '(' and ')'; at most 64", style="dim"))
+        self.refresh_bindings()
+        return problem if name else "enter a name"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "env-name":
+            self.validate_name()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "env-name":
+            self.action_create()
+
+    # -- choices ---------------------------------------------------------------------------------
+    def selected_env(self) -> EnvInfo | None:
+        if not self.envs:
+            return None
+        table = self.query_one("#envs", DataTable)
+        return self.envs[table.cursor_row] if 0 <= table.cursor_row < len(self.envs) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        busy = self.wizard.state.running or self.wizard.engine is not None and self.wizard.state.step(self.step).status == "done"
+        if action == "use_selected":
+            return self.selected_env() is not None and not busy
+        if action == "dev_cycle":
+            env = self.selected_env()
+            return env is not None and env.deployed and not busy
+        if action == "create":
+            return not busy
+        if action == "start":
+            return False
+        return super().check_action(action, parameters)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        env = self.selected_env()
+        hint = Text()
+        if env is not None:
+            hint.append("u", style="bold")
+            hint.append(f" uses {env.name} (full flow)")
+            if env.deployed:
+                hint.append("   e", style="bold")
+                hint.append(" deploys code only, then verifies (already deployed)")
+        self.query_one("#env-hint", Static).update(hint)
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_use_selected()
+
+    def action_use_selected(self) -> None:
+        env = self.selected_env()
+        if env is not None and not self.wizard.state.running:
+            self.wizard.begin_run(env.name)
+
+    def action_dev_cycle(self) -> None:
+        env = self.selected_env()
+        if env is not None and env.deployed:
+            self.wizard.begin_run(env.name, dev_cycle=True)
+
+    def action_create(self) -> None:
+        problem = self.validate_name()
+        if problem:
+            self.query_one("#env-name", Input).focus()
+            return
+        name = self.query_one("#env-name", Input).value.strip()
+        sub = self.query_one("#subscription", Select).value
+        loc = self.query_one("#location", Select).value
+        self.wizard.begin_run(
+            name,
+            create=True,
+            subscription=sub if isinstance(sub, str) else None,
+            location=loc if isinstance(loc, str) else None,
+        )
+
+    def autopilot_choose(self) -> None:
+        if self.wizard.engine is not None:
+            return
+        if self.envs:
+            self.action_use_selected()
+        else:
+            self.action_create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "create":
+            event.stop()
+            self.action_create()
+        else:
+            super().on_button_pressed(event)
+
+    def update_view(self) -> None:
+        view = self.wizard.state.step(StepId.ENVIRONMENT)
+        status = self.query_one("#env-status", Static)
+        if view.running:
+            target = next(iter(view.targets.values()), None)
+            status.update(Text(f"● {target.phase if target else 'Preparing'} {self.wizard.options.env_name} …", style="bold yellow"))
+        elif view.status == "done":
+            status.update(Text(f"✓ {view.detail}", style="green"))

@@ -1,0 +1,72 @@
+"""The full log: every step's lines (or a past run's raw.log), follow/pause, filter, search, save."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Select, Static
+
+from wizard.core.events import Event, LinesReceived
+from wizard.tui.format import describe_target
+from wizard.tui.state import LogEntry
+from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
+
+
+class LogScreen(Screen[None]):
+    """Pushed over the wizard; Esc or q returns. The engine keeps running underneath."""
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="log-back"),
+        *LOG_BINDINGS,
+        Binding("t", "pick_target", "Filter target", id="log-target"),
+    ]
+
+    def __init__(self, *, target: str | None = None, lines: list[str] | None = None, title: str = "Full log") -> None:
+        super().__init__()
+        self.target = target
+        self.lines = lines
+        self.title_label = title
+        self._known: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.title_label, style="bold"), id="screen-title")
+        if self.lines is None:
+            yield Select[str]([], prompt="all targets", id="target-filter")
+        yield LogView(target=self.target, lines=self.lines, id="full-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_targets()
+        self.query_one("#log").focus()
+
+    def refresh_targets(self) -> None:
+        if self.lines is not None:
+            return
+        select = self.query_one("#target-filter", Select)
+        targets = self.app.state.log_targets()  # type: ignore[attr-defined]
+        if targets != self._known:
+            self._known = targets
+            with self.prevent(Select.Changed):
+                select.set_options([(describe_target(t), t) for t in targets])
+                if self.target in targets:
+                    select.value = self.target
+
+    def on_run_event(self, event: Event) -> None:
+        if isinstance(event, LinesReceived) and self.lines is None:
+            self.query_one(LogView).feed(LogEntry(event.step, line) for line in event.lines)
+            self.refresh_targets()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None
+        self.query_one(LogView).set_target(value)
+
+    def action_pick_target(self) -> None:
+        if self.lines is None:
+            self.query_one("#target-filter", Select).focus()
+
+    def action_log(self, op: str) -> None:
+        if op == "clear_filter" and self.lines is None:
+            self.query_one("#target-filter", Select).clear()
+        self.query_one(LogView).run_op(op)

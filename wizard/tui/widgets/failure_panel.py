@@ -1,0 +1,74 @@
+"""The failure panel: which step and target failed, the evidence, the cause and the one fix.
+
+Shown inside every step screen (so the stepper and the marked target row stay visible). All text
+comes from the engine's `Failure` and is drawn as plain Text, never as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from wizard.core.events import Failure
+from wizard.tui.format import describe_target
+from wizard.tui.state import StepView
+
+
+def failure_text(view: StepView) -> Text:
+    """The panel's body for a failed or cancelled step."""
+    text = Text()
+    failure: Failure | None = view.failure
+    if view.status == "cancelled":
+        text.append(f"⊘ {view.title} was cancelled", style="bold magenta")
+        text.append(f"\n{view.detail or 'cancelled'}\n")
+        text.append("The Azure deployment may keep running: check it with `azd show` or in the Azure Portal "
+                    "(resource group → Deployments). Retry runs the step again.", style="dim")
+        return text
+    if failure is None:
+        text.append(f"✗ {view.title} failed", style="bold red")
+        if view.detail:
+            text.append(f"\n{view.detail}")
+        return text
+    text.append(f"✗ {view.title} failed", style="bold red")
+    text.append(" — ")
+    text.append(describe_target(failure.target), style="bold")
+    if failure.title:
+        text.append("\nwhat:  ", style="bold")
+        text.append(failure.title)
+    text.append("\ncause: ", style="bold")
+    text.append(failure.cause)
+    if failure.fix:
+        text.append("\nfix:   ", style="bold green")
+        text.append(failure.fix)
+    for command in failure.fix_commands:
+        text.append("\n  $ ", style="dim")
+        text.append(command, style="green")
+    if failure.evidence:
+        text.append("\nevidence:", style="bold")
+        for line in failure.evidence:
+            text.append("\n  │ ", style="dim")
+            text.append(line, style="yellow")
+    if failure.link:
+        text.append("\nmore:  ", style="bold")
+        text.append(failure.link)
+    if not failure.recognised:
+        text.append("\n(not a known failure: the evidence above is the end of azd's output)", style="dim italic")
+    return text
+
+
+class FailurePanel(VerticalScroll):
+    """Hidden until the screen's step fails or is cancelled; offers Retry and Open full log."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="failure-text")
+        with Horizontal(id="failure-buttons"):
+            yield Button("Retry step (r)", id="retry", variant="primary")
+            yield Button("Open full log (l)", id="open-log")
+
+    def show(self, view: StepView) -> None:
+        self.display = view.status in ("failed", "cancelled")
+        self.set_class(view.status == "cancelled", "-cancelled")
+        if self.display:
+            self.query_one("#failure-text", Static).update(failure_text(view))

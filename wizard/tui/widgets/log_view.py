@@ -1,0 +1,193 @@
+"""The streamed log: a Textual `Log` fed in batches, with follow/pause, target filter, search, save.
+
+Lines are never interpreted (Log draws plain text). New lines are buffered and written with one
+`write_lines` call per 50 ms tick, which keeps the UI live during 100k-line floods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Log, Static
+
+from wizard.tui.format import describe_target
+from wizard.tui.state import LogEntry
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+MAX_VIEW_LINES = 10_000
+FLUSH_EVERY = 0.05
+
+# Screens that hold a LogView add these and route `log(op)` to it.
+LOG_BINDINGS = [
+    Binding("f", "log('follow')", "Follow/pause", id="log-follow"),
+    Binding("slash", "log('search')", "Search", id="log-search"),
+    Binding("x", "log('clear_filter')", "Clear filter", show=False, id="log-clear-filter"),
+    Binding("s", "log('save')", "Save log", id="log-save"),
+]
+
+
+def render_line(entry: LogEntry) -> str:
+    """How a line looks in the log: the wizard's own lines are marked."""
+    return f"» {entry.line.text}" if entry.line.stream == "wizard" else entry.line.text
+
+
+class LogView(Vertical):
+    """Live view of `app.state.lines` (optionally one step), or of a saved log's lines."""
+
+    def __init__(
+        self,
+        *,
+        step: str | None = None,
+        target: str | None = None,
+        lines: list[str] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.step = step
+        self.target = target
+        self.search = ""
+        self.follow = True
+        self.static_lines = lines
+        self._pending: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="log-status")
+        search = Input(placeholder="search the log (Enter to apply, Esc to close)", id="log-search")
+        search.display = False
+        yield search
+        yield Log(max_lines=MAX_VIEW_LINES, id="log")
+
+    @property
+    def log_widget(self) -> Log:
+        return self.query_one("#log", Log)
+
+    def on_mount(self) -> None:
+        app: WizardApp = self.app  # type: ignore[assignment]
+        if not app.cursor_blink:
+            self.query_one(Input).cursor_blink = False
+        self.rebuild()
+        self.set_interval(FLUSH_EVERY, self.flush)
+
+    # -- content ---------------------------------------------------------------------------------
+    def _matching(self) -> list[str]:
+        if self.static_lines is not None:
+            needle = self.search.lower()
+            return [ln for ln in self.static_lines if needle in ln.lower()]
+        app: WizardApp = self.app  # type: ignore[assignment]
+        entries = app.state.log_entries(target=self.target, search=self.search)
+        return [render_line(e) for e in entries if self.step is None or e.step == self.step]
+
+    def rebuild(self) -> None:
+        """Redraw from the state (after a filter or search change)."""
+        self._pending.clear()
+        log = self.log_widget
+        log.clear()
+        lines = self._matching()[-MAX_VIEW_LINES:]
+        if lines:
+            log.write_lines(lines, scroll_end=self.follow)
+        self._update_status()
+
+    def feed(self, entries: Iterable[LogEntry]) -> None:
+        """New lines from the engine; drawn on the next tick."""
+        needle = self.search.lower()
+        for entry in entries:
+            if self.step is not None and entry.step != self.step:
+                continue
+            if self.target is not None and entry.line.target != self.target:
+                continue
+            if needle and needle not in entry.line.text.lower():
+                continue
+            self._pending.append(render_line(entry))
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        self.log_widget.write_lines(batch, scroll_end=self.follow)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        text = Text()
+        text.append("● following" if self.follow else "‖ paused", style="bold green" if self.follow else "bold yellow")
+        text.append(f"  {self.log_widget.line_count} lines", style="dim")
+        if self.target:
+            text.append("  filter: ", style="dim")
+            text.append(describe_target(self.target), style="bold")
+            text.append(" (x clears)", style="dim")
+        if self.search:
+            text.append("  search: ", style="dim")
+            text.append(self.search, style="bold")
+        self.query_one("#log-status", Static).update(text)
+
+    # -- operations ------------------------------------------------------------------------------
+    def toggle_follow(self) -> None:
+        self.follow = not self.follow
+        self.log_widget.auto_scroll = self.follow
+        if self.follow:
+            self.log_widget.scroll_end(animate=False)
+        self._update_status()
+
+    def set_target(self, target: str | None) -> None:
+        self.target = target
+        self.rebuild()
+
+    def open_search(self) -> None:
+        search = self.query_one("#log-search", Input)
+        search.display = True
+        search.value = self.search
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "log-search":
+            event.stop()
+            self.search = event.value.strip()
+            event.input.display = False
+            self.log_widget.focus()
+            self.rebuild()
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#log-search", Input)
+        if event.key == "escape" and search.has_focus:
+            event.stop()
+            search.display = False
+            self.log_widget.focus()
+
+    def save(self, folder: Path) -> Path:
+        """Write what the view shows (all matching lines, not only the last 10 000)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = f"-{self.target.replace(':', '_').replace('/', '_')}" if self.target else ""
+        path = folder / f"log{suffix}{'-search' if self.search else ''}.txt"
+        path.write_text("".join(f"{ln}\n" for ln in self._matching()), encoding="utf-8")
+        return path
+
+    def run_op(self, op: str) -> None:
+        """Dispatch for the screens' `log(op)` bindings."""
+        if op == "follow":
+            self.toggle_follow()
+        elif op == "search":
+            self.open_search()
+        elif op == "clear_filter":
+            self.search = ""
+            self.set_target(None)
+        elif op == "save":
+            app: WizardApp = self.app  # type: ignore[assignment]
+            path = self.save(save_folder(app))
+            app.notify(f"saved {path}", title="Log saved", markup=False)
+
+
+def save_folder(app: WizardApp) -> Path:
+    """The run's record folder when there is one, else the project (or current) folder."""
+    record = getattr(app.engine, "record", None)
+    folder = getattr(record, "dir", None)
+    if folder:
+        return Path(folder)
+    return app.project.root if app.project else Path.cwd()
