@@ -113,7 +113,8 @@ class PlainRenderer:
 
     def _on_lines(self, event: LinesReceived) -> None:
         if self.verbose:
-            self.out.write("".join(f"  │ {line.text}\n" for line in event.lines))
+            if event.lines:
+                self.out.write("  │ " + "\n  │ ".join([line.text for line in event.lines]) + "\n")
 
     def _on_target(self, event: TargetChanged) -> None:
         key = (event.status, event.phase)

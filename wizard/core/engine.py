@@ -263,7 +263,7 @@ class Engine:
     async def stream(self, step: StepId, argv: list[str]) -> tuple[ProcessResult, Failure | None]:
         """Run an azd command with every line attributed; diagnose a failure."""
         from wizard.core.diagnose import diagnose
-        from wizard.core.parse import OutputParser
+        from wizard.core.parse import TF_ACTION_FIRST, OutputParser
 
         if self._azd_error:
             raise InputError(self._azd_error)
@@ -276,20 +276,31 @@ class Engine:
         self.say(step, f"$ {display}")
 
         def on_lines(batch: list[str]) -> None:
-            masked = self.redactor.mask("\n".join(batch)).split("\n")
+            joined = "\n".join(batch)
+            masked_text = self.redactor.mask(joined)
+            masked = batch if masked_text is joined else masked_text.split("\n")
             self.record.write_raw(masked)
             lines = []
             updates: dict[str, Any] = {}
             append = lines.append
+            head, head_target = parser.continuation
+            skipped = 0
             for text in masked:
-                if parser.continues(text):  # flood fast path: same target, no state change
-                    append(Line(text, parser.continued_target))
+                # Flood fast path (runner lines are already cleaned): another line of the same
+                # terraform resource without a status word changes no parser state.
+                if head is not None and text.startswith(head) and text[len(head) : len(head) + 1] not in TF_ACTION_FIRST:
+                    append(Line(text, head_target))
+                    skipped += 1
                     continue
+                parser.index += skipped
+                skipped = 0
                 attribution = parser.feed(text)
                 append(Line(text, attribution.target))
                 for update in attribution.updates:
                     updates.pop(update.target, None)
                     updates[update.target] = update
+                head, head_target = parser.continuation
+            parser.index += skipped
             recent.extend(lines[-RECENT_LINES:])
             self.emit(LinesReceived(step=step.value, lines=tuple(lines), ts=self.clock()))
             for update in updates.values():

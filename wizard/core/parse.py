@@ -120,7 +120,7 @@ _TF_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Importing from ID", RUNNING, "Importing"),
     ("Import prepared", RUNNING, "Importing"),
 )
-_TF_ACTION_FIRST = frozenset(prefix[0] for prefix, _, _ in _TF_ACTIONS)
+TF_ACTION_FIRST = frozenset(prefix[0] for prefix, _, _ in _TF_ACTIONS)
 
 _PLAN_VERBS = {
     "created": "create",
@@ -378,7 +378,7 @@ class OutputParser:
         head = self._tf_head
         if head is None or not text.startswith(head) or "\x1b" in text or "\r" in text:
             return False
-        if text[len(head) : len(head) + 1] in _TF_ACTION_FIRST:
+        if text[len(head) : len(head) + 1] in TF_ACTION_FIRST:
             return False
         self.index += 1
         return True
@@ -386,6 +386,11 @@ class OutputParser:
     @property
     def continued_target(self) -> str | None:
         return self._tf_head_target
+
+    @property
+    def continuation(self) -> tuple[str | None, str | None]:
+        """(line prefix, target) for which `continues()` holds, for callers' inlined fast paths."""
+        return self._tf_head, self._tf_head_target
 
     # -- helpers ------------------------------------------------------------------------------
     def _set(

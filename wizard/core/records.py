@@ -67,7 +67,7 @@ class RunRecord:
         return folder
 
     def write_raw(self, lines: list[str]) -> None:
-        text = "".join(f"{line}\n" for line in lines)
+        text = "\n".join(lines) + "\n" if lines else ""
         self._raw_lines += len(lines)
         if self._raw is None:
             self._pending_raw.append(text)

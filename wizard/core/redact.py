@@ -28,6 +28,7 @@ _TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("mongodb",),
     ("eyj",),
 )
+_TRIGGER_WORDS = frozenset(t for group in _TRIGGERS for t in group)
 
 # env keys whose values are secrets wherever they appear.
 SECRET_KEY_RE = re.compile(r"(?i)(_KEY|_SECRET|_CONNECTION_STRING|_PASSWORD|_TOKEN|_SAS)$|^(.*CONNECTION_STRING.*)$")
@@ -63,8 +64,11 @@ class Redactor:
         if self._literal_re is not None:
             text = self._literal_re.sub(MASK, text)
         lower = text.lower()
+        present = {word for word in _TRIGGER_WORDS if word in lower}
+        if not present:
+            return text
         for pattern, triggers in zip(_PATTERNS, _TRIGGERS, strict=True):
-            if not any(t in lower for t in triggers):
+            if present.isdisjoint(triggers):
                 continue
             if pattern.groups == 3:
                 text = pattern.sub(lambda m: m.group(1) + MASK + m.group(3), text)
