@@ -114,20 +114,38 @@ def measure_tui(base: Path) -> tuple[float, int, float]:
 
 # -- memory ----------------------------------------------------------------------------------------
 RSS_CHILD = r"""
-import asyncio, resource, sys, os
+import asyncio, sys, os, threading, time
 from pathlib import Path
 from wizard.core.engine import Engine, RunOptions
 from wizard.core.steps import StepId
 from wizard.plain import PlainRenderer
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
 project = Path(sys.argv[1])
 out = open(os.devnull, "w")
-engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True), PlainRenderer(out))
+engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True), PlainRenderer(out, verbose=True))
 engine.use_environment("dev")
 argv = [sys.executable, "-c", "import sys\nw=sys.stdout.write\nfor i in range(1000000): w(f'module.app.azurerm_container_app.backend: Still creating... [{i}s elapsed] line {i}\\n')"]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+baseline = rss_mb()
+peak = baseline
+done = False
+def sample():
+    global peak
+    while not done:
+        peak = max(peak, rss_mb())
+        time.sleep(0.01)
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
 asyncio.run(engine.stream(StepId.PROVISION, argv))
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) / 1024)
+done = True
+sampler.join()
+print(peak - baseline)
 """
 
 

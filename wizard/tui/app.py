@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -37,7 +36,7 @@ def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock
 class WizardApp(App[int]):
     """The deploy-wizard TUI. `autopilot` plays the flow unattended; `demo` enables the host tools."""
 
-    CSS_PATH = "wizard.tcss"
+    CSS_PATH = ["wizard.tcss", "tools.tcss"]
     TITLE = "deploy-wizard"
     BINDINGS = [
         Binding("l", "open_log", "Log", id="open-log"),
@@ -75,6 +74,8 @@ class WizardApp(App[int]):
         self.return_code_hint = 0
         self._busy = False
         self.teardown_mode = False
+        self.disk_scenario = options.scenario if demo else None  # what the demo copy on disk was shaped for
+        self.fixed_checks: set[str] = set()
         if not cursor_blink:
             self.animation_level = "none"
         self.load_project()
@@ -89,31 +90,15 @@ class WizardApp(App[int]):
 
     def start_demo(self, scenario: str | None = None) -> None:
         """No azd project here: copy the bundled sample to a temp folder and simulate."""
-        import tempfile
+        from wizard.tui.demo import start_demo
 
-        from wizard.simulator.sample import copy_sample
-
-        base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
-        folder = copy_sample(base / "voice-agent-sample")
-        self.options = replace(self.options, project_dir=folder, simulate=True, create_env=True, yes=True, scenario=scenario)
-        if self.options.sim_speed is None:
-            self.options.sim_speed = 1.0
-        self.demo = True
-        self.load_project()
+        start_demo(self, scenario)
 
     def reset_demo(self) -> None:
-        """Host tool: fresh sample with the chosen scenario; forget the current run."""
-        from wizard.simulator.sample import reset_sample
+        """Host tool: a fresh copy of the sample shaped for the chosen scenario; forget the run."""
+        from wizard.tui.demo import reset_demo
 
-        if self.state.running:
-            self.notify("A step is running: cancel it first.", severity="warning")
-            return
-        if self.project is None:
-            return
-        reset_sample(self.project.root, self.options.scenario or "happy")
-        self.engine, self.started = None, False
-        self.state = RunState()
-        self.load_project()
+        reset_demo(self)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -328,8 +313,23 @@ class WizardApp(App[int]):
         if self.state.running or self._busy:
             self.notify("A step is running: wait for it or cancel it first.", severity="warning")
             return
-        if self.project is not None and not self.teardown_mode:
+        from wizard.tui.screens.teardown import TeardownScreen
+
+        if isinstance(self.screen, TeardownScreen) and self.teardown_mode and self.state.finished is None:
+            return  # this teardown is still asking or running
+        if self.project is not None:
             self.show_view(StepId.TEARDOWN)
+
+    def leave_teardown(self) -> None:
+        """Back to the Project screen after a teardown; the next run starts from scratch."""
+        if self.state.running or self._busy:
+            return
+        self.teardown_mode = False
+        self.engine, self.started = None, False
+        self.state = RunState()
+        self.options = replace(self.options, plan=Plan())
+        self.load_project()
+        self.show_view("project")
 
     def teardown_env(self) -> str | None:
         """The environment a teardown would delete: this run's, else the project's default."""

@@ -1,6 +1,7 @@
 """Project: what azure.yaml says (services, infra, hooks) and the plan, or an offer to start the demo.
 
-In demo mode the host picks a simulated scenario and speed here, and can reset the sample.
+In demo mode the host picks a simulated scenario (s) and speed (v) here, and can reset the sample
+(ctrl+r). Teardown (t) and history (h) start here too.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Static
 
-from wizard.cli import SCENARIOS
-from wizard.core.project import Project
+from wizard.core.project import Project, list_environments
 from wizard.core.steps import STEP_TITLES
+from wizard.simulator.cloud import SCENARIOS
+from wizard.simulator.sample import SCENARIOS_ON_DISK
+from wizard.tui.demo import SPEEDS, scenario_name
 from wizard.tui.screens.base import WizardScreen
 
-SPEEDS = (("instant (0)", 0.0), ("fast (0.25)", 0.25), ("realistic (1)", 1.0))
 STEP_WHAT = {
     "environment": "choose or create the azd environment (azd env new / select)",
     "preflight": "check every known trap before azd runs; fix what is safe",
@@ -51,6 +53,11 @@ class ProjectScreen(WizardScreen):
     BINDINGS = [
         Binding("n", "next", "Next", id="next-step"),
         Binding("d", "start_demo", "Start demo", id="start-demo"),
+        Binding("s", "pick_scenario", "Scenario", id="demo-scenario"),
+        Binding("v", "pick_speed", "Speed", id="demo-speed"),
+        Binding("ctrl+r", "reset_demo", "Reset demo", id="demo-reset"),
+        Binding("t", "app.teardown", "Teardown", id="project-teardown"),
+        Binding("h", "app.history", "History", id="project-history"),
     ]
     subtitle = "what was found"
 
@@ -72,14 +79,12 @@ class ProjectScreen(WizardScreen):
         yield Static(project_table(app.project), id="project-info")
         yield Static(self.plan_text(), id="plan")
         if app.demo:
-            with Vertical(id="demo-controls"):
-                yield Static(Text("Demo host controls", style="bold"))
+            with Vertical(id="host-tools"):
+                yield Static(self.host_text(), id="host-settings")
                 with Horizontal(classes="row"):
-                    yield Select([(s, s) for s in SCENARIOS], value=app.options.scenario or "happy", allow_blank=False, id="scenario")
-                    speed = app.options.sim_speed if app.options.sim_speed is not None else 1.0
-                    values = [v for _, v in SPEEDS]
-                    yield Select(SPEEDS, value=speed if speed in values else 1.0, allow_blank=False, id="speed")
-                    yield Button("Reset demo", id="reset")
+                    yield Button("Scenario (s)", id="scenario")
+                    yield Button("Speed (v)", id="speed")
+                    yield Button("Reset demo (ctrl+r)", id="reset")
         yield Button("Continue to environment (n)", id="next", variant="primary")
 
     def plan_text(self) -> Text:
@@ -100,6 +105,8 @@ class ProjectScreen(WizardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start_demo":
             return self.wizard.project is None
+        if action in ("pick_scenario", "pick_speed", "reset_demo"):
+            return self.wizard.demo and self.wizard.project is not None and not self.wizard.state.running
         return super().check_action(action, parameters)
 
     def action_next(self) -> None:
@@ -113,21 +120,69 @@ class ProjectScreen(WizardScreen):
             self.wizard.start_demo()
             self.wizard.show_view("project")
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        options = self.wizard.options
-        if event.select.id == "scenario" and isinstance(event.value, str):
-            options.scenario = None if event.value == "happy" else event.value
-        elif event.select.id == "speed" and isinstance(event.value, float):
-            options.sim_speed = event.value
+    # -- demo host tools ---------------------------------------------------------------------------
+    def host_text(self) -> Text:
+        app = self.wizard
+        name = scenario_name(app)
+        speed = app.options.sim_speed if app.options.sim_speed is not None else 1.0
+        text = Text("Demo host tools   ", style="bold")
+        text.append("scenario ", style="dim")
+        text.append(name, style="bold")
+        text.append(f"  {SCENARIOS.get(name, '')}")
+        if name in SCENARIOS_ON_DISK:
+            text.append("  (changes files on disk)", style="dim")
+        text.append("\n                  speed ", style="dim")
+        text.append(f"{speed:g}", style="bold")
+        text.append(f"  {dict(SPEEDS).get(speed, '')}")
+        return text
+
+    def action_pick_scenario(self) -> None:
+        from wizard.tui.demo import pick_scenario
+        from wizard.tui.screens.picker import PickerScreen
+
+        choices = []
+        for name, description in SCENARIOS.items():
+            label = Text(f"{name:<22}", style="bold")
+            label.append(description)
+            if name in SCENARIOS_ON_DISK:
+                label.append("  ✎ resets the copy", style="dim")
+            choices.append((name, label))
+        note = Text("✎ scenarios change the project's files: picking one lays down a fresh copy of the sample.", style="dim")
+        self.app.push_screen(
+            PickerScreen("Simulated scenario", choices, scenario_name(self.wizard), note),
+            lambda value: pick_scenario(self.wizard, value) if value else None,
+        )
+
+    def action_pick_speed(self) -> None:
+        from wizard.tui.demo import pick_speed
+        from wizard.tui.screens.picker import PickerScreen
+
+        choices = [(value, Text.assemble((f"{value:<5g}", "bold"), label)) for value, label in SPEEDS]
+        self.app.push_screen(
+            PickerScreen("Simulated speed", choices, self.wizard.options.sim_speed),
+            lambda value: pick_speed(self.wizard, value) if value is not None else None,
+        )
+
+    def action_reset_demo(self) -> None:
+        from wizard.tui.screens.cleanup import ConfirmScreen
+
+        root = self.wizard.project.root if self.wizard.project else None
+        envs = ", ".join(e.name for e in list_environments(root)) if root else ""
+        question = Text("Reset the demo?\n", style="bold")
+        question.append(f"Lays down a fresh copy of the sample in {root} (scenario {scenario_name(self.wizard)}). ")
+        question.append(f"The local environments ({envs}), their run records and the simulated cloud go." if envs else "")
+        self.app.push_screen(ConfirmScreen(question, "Reset (y)"), lambda yes: self.wizard.reset_demo() if yes else None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "demo":
+        actions = {
+            "demo": self.action_start_demo,
+            "scenario": self.action_pick_scenario,
+            "speed": self.action_pick_speed,
+            "reset": self.action_reset_demo,
+        }
+        handler = actions.get(event.button.id or "")
+        if handler is not None:
             event.stop()
-            self.action_start_demo()
-        elif event.button.id == "reset":
-            event.stop()
-            self.wizard.reset_demo()
-            self.wizard.notify(f"demo reset: scenario {self.wizard.options.scenario or 'happy'}", markup=False)
-            self.wizard.show_view("project")
+            handler()
         else:
             super().on_button_pressed(event)
