@@ -173,7 +173,18 @@ async def _lifecycle(engine: Engine, step: StepId, argv: list[str]) -> StepOutco
     engine.refresh_env_values()
     if failure is not None:
         return _outcome(StepStatus.FAILED, failure)
-    return _outcome(StepStatus.DONE, detail=f"{result.duration:.0f}s")
+    return _outcome(StepStatus.DONE, detail=_done_targets(engine, step))
+
+
+def _done_targets(engine: Engine, step: StepId) -> str:
+    """`19 resources, 2 hooks` / `3 services`: what the step did, for summaries."""
+    counts: dict[str, int] = {}
+    for target in engine.steps[step].targets.values():
+        kind = target.id.partition(":")[0]
+        if target.status == TargetStatus.DONE and kind in ("resource", "service", "hook"):
+            counts[kind] = counts.get(kind, 0) + 1
+    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()]
+    return ", ".join(parts) or "no changes"
 
 
 async def provision(engine: Engine) -> StepOutcome:
