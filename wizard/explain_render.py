@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from wizard.core.events import Failure
+from wizard.failure_text import describe_target, failure_lines
 
 
 def render_explain(failures: list[Failure], out: IO[str]) -> None:
@@ -12,24 +13,9 @@ def render_explain(failures: list[Failure], out: IO[str]) -> None:
         out.write("no failure found in this transcript\n")
         return
     for failure in failures:
-        kind, _, name = (failure.target or "").partition(":")
-        target = f"{kind} {name}" if name else "no specific target"
-        out.write(f"{failure.step} failed: {target}\n")
-        if failure.title:
-            out.write(f"  what:  {failure.title}\n")
-        out.write(f"  cause: {failure.cause}\n")
-        if failure.fix:
-            for i, line in enumerate(failure.fix.splitlines()):
-                out.write(f"  {'fix:  ' if i == 0 else '      '} {line}\n")
-        for command in failure.fix_commands:
-            out.write(f"    $ {command}\n")
-        if failure.evidence:
-            out.write("  evidence:\n")
-            numbers = list(failure.evidence_lines) + [None] * len(failure.evidence)
-            for number, line in zip(numbers, failure.evidence, strict=False):
-                prefix = f"{number:>5}" if number else "     "
-                out.write(f"  {prefix} | {line}\n")
+        out.write(f"{failure.step} failed: {describe_target(failure.target)}\n")
+        body = failure_lines(failure, evidence_numbers=failure.evidence_lines)
         if not failure.recognised:
-            out.write("  (not in the knowledge base: the evidence above is azd's own error)\n")
-        if failure.link:
-            out.write(f"  more:  {failure.link}\n")
+            body.insert(-1 if failure.link else len(body),
+                        "(not in the knowledge base: the evidence above is azd's own error)")
+        out.write("".join(f"  {line}\n" for line in body))

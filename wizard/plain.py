@@ -26,6 +26,7 @@ from wizard.core.events import (
     TargetChanged,
 )
 from wizard.core.steps import STEP_TITLES, StepId
+from wizard.failure_text import describe_target, failure_lines
 
 ICONS = {
     "done": "✓",
@@ -47,13 +48,6 @@ def format_duration(seconds: float | None) -> str:
         return f"{seconds:.0f}s" if seconds >= 1 else f"{seconds:.1f}s"
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s"
-
-
-def describe_target(target: str | None) -> str:
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    return f"{kind} {name}"
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
@@ -148,20 +142,8 @@ class PlainRenderer:
         if event.status == "failed" and event.failure is not None:
             failure = event.failure
             self._write(f"  ✗ {event.step} failed: {describe_target(failure.target)}")
-            if failure.title:
-                self._write(f"    what:  {failure.title}")
-            self._write(f"    cause: {failure.cause}")
-            if failure.fix:
-                for i, line in enumerate(failure.fix.splitlines()):
-                    self._write(f"    {'fix:  ' if i == 0 else '      '} {line}")
-            for command in failure.fix_commands:
-                self._write(f"      $ {command}")
-            if failure.evidence:
-                self._write("    evidence:")
-                for line in failure.evidence:
-                    self._write(f"      | {line}")
-            if failure.link:
-                self._write(f"    more:  {failure.link}")
+            for line in failure_lines(failure):
+                self._write(f"    {line}")
             if self.github:
                 title = _gh_escape(f"{event.step} failed", prop=True)
                 self._write(f"::error title={title}::{_gh_escape(f'{failure.target or event.step}: {failure.cause}')}")

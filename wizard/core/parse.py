@@ -531,16 +531,9 @@ class OutputParser:
                 self.activity = "teardown" if self.command == "down" else "provision"
             return None
         if "rovisioning" in stripped:
-            for needle, hook, status in _BANNERS:
-                if needle in stripped:
-                    if status == RUNNING:
-                        return self._start_hook(updates, hook)
-                    target = hook_target(hook)
-                    if self._ctx == target:
-                        self._ctx = None
-                    if self._failed != target:
-                        self._set(updates, target, DONE)
-                    return target
+            banner = self._banner(stripped, updates)
+            if banner is not None:
+                return banner
         if "xecuting " in stripped:
             m = _EXEC_HOOK_RE.search(stripped)
             if m:
@@ -653,17 +646,24 @@ class OutputParser:
             return None
         # an accelerator hook box: `╭─ Terraform Pre-Provisioning`, `│ ✅ Pre-provisioning complete!`
         if "rovisioning" in inner:
-            for needle, hook, status in _BANNERS:
-                if needle in inner:
-                    if status == RUNNING:
-                        return self._start_hook(updates, hook)
-                    target = hook_target(hook)
-                    if self._ctx == target:
-                        self._ctx = None
-                    if self._failed != target:
-                        self._set(updates, target, DONE)
-                    return target
+            banner = self._banner(inner, updates)
+            if banner is not None:
+                return banner
         return self._plain_target()
+
+    def _banner(self, text: str, updates: list[TargetUpdate]) -> str | None:
+        """The accelerator's hook banners start or end a hook's section."""
+        for needle, hook, status in _BANNERS:
+            if needle in text:
+                if status == RUNNING:
+                    return self._start_hook(updates, hook)
+                target = hook_target(hook)
+                if self._ctx == target:
+                    self._ctx = None
+                if self._failed != target:
+                    self._set(updates, target, DONE)
+                return target
+        return None
 
     def _tf_error(self, summary: str, updates: list[TargetUpdate]) -> str | None:
         self._provider_activity(updates)

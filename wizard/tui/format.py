@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from wizard.failure_text import describe_target as describe_target  # re-exported for the widgets
+
 ICONS = {
     "done": "✓",
     "failed": "✗",
@@ -46,14 +48,6 @@ def format_duration(seconds: float | None) -> str:
         return f"{minutes}m{secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m"
-
-
-def describe_target(target: str | None) -> str:
-    """`service:webchat-demo` → `service webchat-demo`."""
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    return f"{kind} {name}" if name else kind
 
 
 def plain(text: object, style: str = "") -> Text:

@@ -1,0 +1,35 @@
+"""A failure as plain text lines: the same block in `--plain`, `explain` and `report`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wizard.core.events import Failure
+
+
+def describe_target(target: str | None) -> str:
+    """`service:webchat-demo` → `service webchat-demo`."""
+    if not target:
+        return "no specific target"
+    kind, _, name = target.partition(":")
+    return f"{kind} {name}" if name else kind
+
+
+def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = ()) -> list[str]:
+    """`what/cause/fix/$ command/evidence/more` lines, unindented (callers indent)."""
+    lines = []
+    if failure.title:
+        lines.append(f"what:  {failure.title}")
+    lines.append(f"cause: {failure.cause}")
+    for i, line in enumerate((failure.fix or "").splitlines()):
+        lines.append(f"{'fix:  ' if i == 0 else '      '} {line}")
+    lines.extend(f"  $ {command}" for command in failure.fix_commands)
+    if failure.evidence:
+        lines.append("evidence:")
+        numbers = list(evidence_numbers) + [None] * len(failure.evidence)
+        for number, line in zip(numbers, failure.evidence, strict=False):
+            prefix = f"{number:>5} " if number else "  "
+            lines.append(f"{prefix}| {line}")
+    if failure.link:
+        lines.append(f"more:  {failure.link}")
+    return lines
