@@ -91,7 +91,7 @@ class TeardownScreen(WizardScreen):
             table.add_column(key, key=key or "status")
         table.display = False
         super().on_mount()
-        self.query_one("#confirm-row").display = False
+        self.show_confirm(False)
         env = self.wizard.teardown_env()
         self.env = env
         if env is None:
@@ -147,12 +147,17 @@ class TeardownScreen(WizardScreen):
             self.show_leftovers(leftovers)
             self.wizard.finish_run()
             return
-        self.query_one("#confirm-row").display = True
+        self.show_confirm(True)
         confirm = self.query_one("#confirm-name", Input)
         confirm.placeholder = f"type {self.env} to confirm"
         confirm.focus()
 
     # -- the typed confirmation ------------------------------------------------------------------
+    def show_confirm(self, shown: bool) -> None:
+        """A hidden input must not keep (or get back) the focus: it would swallow the keys."""
+        self.query_one("#confirm-row").display = shown
+        self.query_one("#confirm-name", Input).disabled = not shown
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "confirm-name":
             self.query_one("#delete", Button).disabled = event.value != self.env
@@ -174,7 +179,7 @@ class TeardownScreen(WizardScreen):
             self.query_one("#confirm-problem", Static).update(problem)
             return
         self.query_one("#confirm-problem", Static).update("")
-        self.query_one("#confirm-row").display = False
+        self.show_confirm(False)
         self.query_one(LogView).focus()
         self.wizard.run_step(StepId.TEARDOWN)
 
