@@ -84,7 +84,8 @@ async def test_teardown_deletes_only_after_the_env_name_is_typed() -> None:
         assert not delete.disabled
         await pilot.press("enter")
         await until(pilot, lambda: app.state.step(StepId.TEARDOWN).status == "done")
-        await until(pilot, lambda: "rg-tfstate-demo" in str(app.screen.query_one("#leftovers", Static).render()))
+        await until(pilot, lambda: [x.name for x in app.screen.leftovers] == ["rg-tfstate-demo"])
+        assert "Left behind" in str(app.screen.query_one("#leftovers", Static).render())
         assert app.screen.query_one("#teardown-log", LogView).query_one(Log).line_count >= 1
 
 

@@ -187,6 +187,7 @@ class WizardApp(App[int]):
         if self.state.running or self._busy:
             return
         plan = Plan(steps=FLOW, skipped=DEV_CYCLE_SKIP if dev_cycle else frozenset())
+        self.fixed_checks.clear()
         self.options = replace(
             self.options, env_name=env_name, create_env=create or self.options.create_env, plan=plan,
             subscription=subscription or self.options.subscription, location=location or self.options.location,
@@ -325,6 +326,7 @@ class WizardApp(App[int]):
         if self.state.running or self._busy:
             return
         self.teardown_mode = False
+        self.autopilot = False  # autopilot plays the flow once, never again after a teardown
         self.engine, self.started = None, False
         self.state = RunState()
         self.options = replace(self.options, plan=Plan())
@@ -404,5 +406,6 @@ class WizardApp(App[int]):
             fixed = []
         finally:
             self._busy = False
+        self.fixed_checks.update(c.id for c in fixed if c.status == "fixed")
         if fixed:
             self.run_step(StepId.PREFLIGHT)

@@ -148,6 +148,19 @@ def teardown_typed(env: str) -> Driver:
     return drive
 
 
+def teardown_done(env: str) -> Driver:
+    """Finish the flow, open teardown, type the env name, delete: the leftovers are listed."""
+
+    async def drive(pilot: Pilot[int]) -> None:
+        app: WizardApp = pilot.app  # type: ignore[assignment]
+        await teardown_typed(env)(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.finished is not None and bool(getattr(app.screen, "leftovers", None)))
+        await _settle(pilot)
+
+    return drive
+
+
 @dataclass(frozen=True)
 class Scene:
     name: str
@@ -181,6 +194,8 @@ SCENES = (
     Scene("summary", "happy", True, auto_until(lambda a: a.current_view == "summary" and a.state.finished is not None)),
     Scene("log", "missing-tag", True, auto_until(_failed, "l")),
     Scene("teardown", "happy", True, teardown_typed("dev")),
+    Scene("teardown-done", "happy", True, teardown_done("dev")),
+    Scene("scenario-picker", "happy", False, auto_until(lambda a: a.current_view == "project", "s")),
     Scene("history", "happy", False, auto_until(lambda a: a.current_view == "project", "ctrl+p", *"history", "enter")),
 )
 

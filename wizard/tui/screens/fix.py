@@ -45,9 +45,16 @@ class FixScreen(ModalScreen[dict[str, str] | None]):
         if not getattr(self.app, "cursor_blink", True):
             for widget in self.query(Input):
                 widget.cursor_blink = False
+        inputs = list(self.query(Input))
+        (inputs[0] if inputs else self.query_one("#apply", Button)).focus()
 
     def answers(self) -> dict[str, str]:
         return {w.name or "": w.value.strip() for w in self.query(Input)}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a value applies the fix, as the Apply button does."""
+        event.stop()
+        self.dismiss(self.answers())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -6,6 +6,8 @@ package's planner and fixer in its own worker, asking through a modal when the f
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,7 +53,7 @@ class PreflightScreen(WizardScreen):
 
     def sync_checks(self) -> None:
         table = self.query_one("#checks", DataTable)
-        checks = self.wizard.state.step(StepId.PREFLIGHT).checks
+        checks = {k: self.shown(c) for k, c in self.wizard.state.step(StepId.PREFLIGHT).checks.items()}
         ordered = sorted(checks.values(), key=lambda c: ORDER.get(c.status, 9))
         if [c.id for c in ordered] != [k.value for k in table.rows]:
             selected = self.selected_id()
@@ -73,6 +75,16 @@ class PreflightScreen(WizardScreen):
         self.query_one("#checks-summary", Static).update(summary or Text("running checks…", style="dim"))
         self.show_selected()
         self.refresh_bindings()
+
+    def shown(self, check: CheckResult) -> CheckResult:
+        """A check fixed from this screen stays `fixed` when the re-run finds it passing."""
+        if check.status == "pass" and check.id in self.wizard.fixed_checks:
+            return replace(check, status="fixed")
+        return check
+
+    def shown_status(self, check_id: str) -> str | None:
+        check = self.wizard.state.step(StepId.PREFLIGHT).checks.get(check_id)
+        return self.shown(check).status if check is not None else None
 
     @staticmethod
     def cells(check: CheckResult) -> tuple[Text, ...]:
@@ -110,15 +122,21 @@ class PreflightScreen(WizardScreen):
         self.sync_checks()
         view = self.wizard.state.step(StepId.PREFLIGHT)
         self.query_one("#next", Button).display = view.finished_ok and not self.wizard.state.running
+        failing = self.failing()
+        if view.status == "failed" and failing and self.selected_id() not in failing:
+            table = self.query_one("#checks", DataTable)  # put the first failing check under the cursor
+            table.move_cursor(row=table.get_row_index(failing[0]))
+            table.focus()
 
     def failing(self) -> list[str]:
         return [c.id for c in self.wizard.state.step(StepId.PREFLIGHT).checks.values() if c.status == "fail"]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        busy = self.wizard.state.running or self.wizard._busy
         if action == "fix_selected":
-            return self.selected_id() in self.failing() and not self.wizard.state.running
+            return self.selected_id() in self.failing() and not busy
         if action == "fix_all":
-            return bool(self.failing()) and not self.wizard.state.running
+            return bool(self.failing()) and not busy
         return super().check_action(action, parameters)
 
     def action_fix_selected(self) -> None:

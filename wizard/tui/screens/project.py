@@ -142,10 +142,10 @@ class ProjectScreen(WizardScreen):
 
         choices = []
         for name, description in SCENARIOS.items():
-            label = Text(f"{name:<22}", style="bold")
-            label.append(description)
+            label = Text(name, style="bold")
             if name in SCENARIOS_ON_DISK:
-                label.append("  ✎ resets the copy", style="dim")
+                label.append("  ✎ resets the copy", style="yellow")
+            label.append(f"\n  {description}", style="dim")
             choices.append((name, label))
         note = Text("✎ scenarios change the project's files: picking one lays down a fresh copy of the sample.", style="dim")
         self.app.push_screen(

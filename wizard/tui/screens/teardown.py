@@ -36,6 +36,16 @@ def plan_text(lines: list[str], nothing: bool, env: str) -> Text:
     return text
 
 
+def deleted_text(lines: list[str], detail: str) -> Text:
+    """After `azd down`: what went (the plan without its "not touched" part, which stays true)."""
+    text = Text(f"✓ Deleted: {detail}\n", style="bold green")
+    for line in lines:
+        if line.startswith("not touched"):
+            break
+        text.append(f"{line}\n", style="dim")
+    return text
+
+
 def leftovers_text(leftovers: list[Leftover], cleaned: dict[str, str]) -> Text:
     if not leftovers:
         return Text("✓ Nothing left behind.", style="green")
@@ -71,6 +81,7 @@ class TeardownScreen(WizardScreen):
         self.leftovers: list[Leftover] = []
         self.cleaned: dict[str, str] = {}
         self.removed_local = False
+        self.plan_lines: list[str] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Reading the environment…", style="dim"), id="teardown-plan")
@@ -126,6 +137,7 @@ class TeardownScreen(WizardScreen):
             self.query_one("#teardown-plan", Static).update(message)
             self.wizard.finish_run()
         elif step is StepId.TEARDOWN and finished.status == "done":
+            self.query_one("#teardown-plan", Static).update(deleted_text(self.plan_lines, finished.detail))
             self.show_leftovers(leftovers_from_facts(list(self.wizard.engine.facts.get("leftovers", []))))
             self.wizard.finish_run()
 
@@ -142,6 +154,7 @@ class TeardownScreen(WizardScreen):
             self.query_one("#teardown-plan", Static).update(Text(f"Cannot list the resources: {exc}. Nothing was deleted.", style="red"))
             return
         self.nothing = plan.nothing_to_delete
+        self.plan_lines = plan.lines()
         self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), self.nothing, self.env))
         if self.nothing:  # a second teardown: say so, list what is still around, delete nothing
             self.show_leftovers(leftovers)

@@ -1,0 +1,98 @@
+"""Demo host tools: start the demo on a copy of the bundled sample, pick a scenario and a speed,
+reset the copy. Scenarios in SCENARIOS_ON_DISK change files of the copy, so picking one (or
+leaving one) lays down a fresh copy shaped for it; the others only change the simulated cloud.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.simulator.cloud import SCENARIOS
+from wizard.simulator.sample import SCENARIOS_ON_DISK, copy_sample, reset_sample
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+SPEEDS: tuple[tuple[float, str], ...] = (
+    (0.0, "instant: no waiting at all"),
+    (0.5, "fast: twice real time"),
+    (1.0, "realistic: as long as the real thing, scaled down"),
+    (2.0, "slow motion: for explaining each step"),
+)
+
+
+def scenario_name(app: WizardApp) -> str:
+    return app.options.scenario or "happy"
+
+
+def needs_reset(app: WizardApp, scenario: str) -> bool:
+    """Whether the files on disk differ from what `scenario` expects."""
+    on_disk = app.disk_scenario or "happy"
+    wanted = scenario if scenario in SCENARIOS_ON_DISK else "happy"
+    current = on_disk if on_disk in SCENARIOS_ON_DISK else "happy"
+    return wanted != current
+
+
+def start_demo(app: WizardApp, scenario: str | None = None) -> None:
+    base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
+    folder = copy_sample(base / "voice-agent-sample", scenario=scenario)
+    app.options = replace(app.options, project_dir=folder, simulate=True, create_env=True, yes=True, scenario=scenario)
+    if app.options.sim_speed is None:
+        app.options.sim_speed = 1.0
+    app.demo = True
+    app.disk_scenario = scenario
+    app.load_project()
+
+
+def pick_scenario(app: WizardApp, scenario: str) -> None:
+    """Use `scenario` for the next run; re-lay the copy when its files must change."""
+    if scenario not in SCENARIOS:
+        return
+    reset = needs_reset(app, scenario)
+    app.options.scenario = None if scenario == "happy" else scenario
+    if reset:
+        reset_demo(app, why=f"{scenario} changes files on disk")
+    else:
+        app.notify(f"scenario {scenario}: {SCENARIOS[scenario]}", markup=False)
+        app.show_view("project")
+
+
+def pick_speed(app: WizardApp, speed: float) -> None:
+    app.options.sim_speed = speed
+    label = dict(SPEEDS).get(speed, "")
+    later = " (from the next run)" if app.engine is not None else ""
+    app.notify(f"simulated speed {speed:g}: {label}{later}", markup=False)
+    app.show_view("project")
+
+
+def reset_demo(app: WizardApp, why: str = "") -> None:
+    """Finish the current run (closing its records), then lay down a fresh copy of the sample."""
+    if app.state.running or app._busy:
+        app.notify("A step is running: cancel it first.", severity="warning")
+        return
+    if app.project is None:
+        return
+    app.run_worker(_reset(app, why), group="engine", exit_on_error=False)
+
+
+async def _reset(app: WizardApp, why: str) -> None:
+    from wizard.core.steps import Plan
+    from wizard.tui.state import RunState
+
+    assert app.project is not None
+    if app.engine is not None and app.started:
+        await app.engine.finish()
+    scenario = scenario_name(app)
+    await asyncio.to_thread(reset_sample, app.project.root, scenario if scenario in SCENARIOS_ON_DISK else None)
+    app.disk_scenario = scenario
+    app.engine, app.started, app.teardown_mode = None, False, False
+    app.state = RunState()
+    app.fixed_checks.clear()
+    app.options = replace(app.options, plan=Plan(), env_name=None)
+    app.load_project()
+    app.notify(f"demo reset: fresh copy of the sample, scenario {scenario}{f' ({why})' if why else ''}", markup=False)
+    app.show_view("project")
