@@ -49,6 +49,10 @@ async def run_tui_flood(project: Path) -> tuple[float, int, float]:
             app.set_interval(0.01, tick)
             while app.state.step(StepId.PROVISION).status in ("pending",):
                 await pilot.pause(0.01)
+            # Measure the flood only: the Environment screen switched the plan to the full flow, and
+            # autopilot would otherwise go on to the next screens, whose mounts and log lines would
+            # land in this window.
+            app.autopilot = False
             started = time.perf_counter()
             last, worst = started, 0.0
             while app.state.step(StepId.PROVISION).status == "running":

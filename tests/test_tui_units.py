@@ -100,3 +100,72 @@ async def test_palette_offers_jump_log_teardown_and_theme() -> None:
         assert app.theme == "textual-light"
         await pilot.press("ctrl+p", *"jump to deploy", "enter")
         await until(pilot, lambda: app.current_view == StepId.DEPLOY)
+
+
+def test_log_buffer_keeps_the_last_lines_in_order_without_per_line_objects() -> None:
+    from wizard.tui.state import LogBuffer
+
+    buffer = LogBuffer(maxlen=5)
+    buffer.add("provision", [Line(f"a{i}", "resource:x") for i in range(3)])
+    buffer.add("provision", [Line("$ azd provision", None, "wizard"), Line("b", "hook:pre"), Line("c")])
+    buffer.add("deploy", [Line("d", "service:web")])
+    assert len(buffer) == 5
+    assert [e.line.text for e in buffer] == ["a2", "$ azd provision", "b", "c", "d"]
+    assert [e.step for e in buffer] == ["provision"] * 4 + ["deploy"]
+    assert next(iter(buffer)).line == Line("a2", "resource:x")
+    buffer.add("deploy", [Line(str(i)) for i in range(7)])  # one batch bigger than the cap
+    assert [e.line.text for e in buffer] == ["2", "3", "4", "5", "6"]
+
+
+def test_state_log_lines_marks_wizard_lines_and_filters_by_step_target_and_search() -> None:
+    state = RunState()
+    state.apply(LinesReceived(step="provision", lines=(Line("$ azd provision", None, "wizard"), Line("Creating rg", "resource:rg"), Line("[bold]x[/]", "hook:pre")), ts=1))
+    state.apply(LinesReceived(step="deploy", lines=(Line("Building web", "service:web"),), ts=2))
+    assert state.log_lines() == ["» $ azd provision", "Creating rg", "[bold]x[/]", "Building web"]
+    assert state.log_lines(step="deploy") == ["Building web"]
+    assert state.log_lines(target="resource:rg") == ["Creating rg"]
+    assert state.log_lines(search="BUILDING") == ["Building web"]
+    assert state.log_targets() == ["resource:rg", "hook:pre", "service:web"]
+    assert [e.line.text for e in state.log_entries(target="hook:pre")] == ["[bold]x[/]"]
+
+
+def test_full_gc_is_paused_only_while_a_step_streams() -> None:
+    import gc
+
+    from wizard.tui.screens.base import pause_full_gc
+
+    try:
+        pause_full_gc(StepStarted(step="provision", title="Provision", ts=1))
+        assert gc.get_freeze_count() > 0
+        pause_full_gc(StepFinished(step="provision", status="done", started=1, finished=2, ts=2))
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+async def test_a_flood_reaches_the_step_log_in_batches_and_target_rows_stay_live() -> None:
+    from wizard.tui.widgets.target_table import TargetTable
+
+    app = make_app("happy", autopilot=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_view(StepId.PROVISION)
+        await until(pilot, lambda: type(app.screen).__name__ == "RunStepScreen")
+        screen = app.screen
+        events = [StepStarted(step="provision", title="Provision", ts=1)]
+        events += [LinesReceived(step="provision", lines=tuple(Line(f"line {i}", "resource:rg") for i in range(j, j + 1000)), ts=2) for j in range(0, 12_000, 1000)]
+        events += [TargetChanged(step="provision", target=f"resource:r{i}", status="running", phase="Creating", ts=3) for i in range(5)]
+        events += [TargetChanged(step="provision", target="resource:r1", status="done", phase="Created", ts=4)]
+        for event in events:
+            app.on_engine_event(event)
+        view = screen.query_one(LogView)
+        view.flush()
+        assert view.log_widget.line_count == 10_000 and view.log_widget.lines[-1] == "line 11999"
+        await pilot.pause()
+        table = screen.query_one(TargetTable)
+        assert table.row_count == 5
+        assert table.get_row("resource:r1")[2].plain == "Created"
+        view.set_target("resource:rg")
+        assert view.log_widget.line_count == 10_000
+        view.set_target("resource:r1")
+        assert view.log_widget.line_count == 0
+        app.on_engine_event(StepFinished(step="provision", status="done", started=1, finished=5, ts=5))

@@ -7,7 +7,7 @@ and stay correct when a screen is rebuilt mid-run (state outlives screens). No T
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +87,98 @@ class LogEntry:
     line: Line
 
 
+class LogChunk:
+    """One batch of lines of one step, stored as columns.
+
+    Plain lists of strings instead of one object per line: a 100k-line flood would otherwise
+    leave ~100k live container objects that every full garbage collection walks (70 ms pauses).
+    """
+
+    __slots__ = ("step", "texts", "targets", "wizard", "target_set")
+
+    def __init__(self, step: str, lines: Sequence[Line]) -> None:
+        self.step = step
+        texts, targets, streams = zip(*lines, strict=True) if lines else ((), (), ())
+        self.texts: tuple[str, ...] = texts
+        self.targets: tuple[str | None, ...] = targets
+        # Indexes of the wizard's own lines (few: a command header, a notice).
+        self.wizard = frozenset(i for i, s in enumerate(streams) if s == "wizard") if "wizard" in streams else frozenset()
+        self.target_set: dict[str | None, None] = dict.fromkeys(targets)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def drop_first(self, count: int) -> None:
+        self.texts = self.texts[count:]
+        self.targets = self.targets[count:]
+        self.wizard = frozenset(i - count for i in self.wizard if i >= count)
+        self.target_set = dict.fromkeys(self.targets)
+
+    def line(self, index: int) -> Line:
+        return Line(self.texts[index], self.targets[index], "wizard" if index in self.wizard else "out")
+
+    def rendered(self, *, target: str | None = None, search: str = "") -> list[str]:
+        """The chunk's lines as the log shows them (wizard lines marked), optionally filtered."""
+        texts = self.texts
+        if target is not None or search:
+            needle = search.lower()
+            if target is not None and target not in self.target_set:
+                return []
+            indexes = [
+                i for i, (text, owner) in enumerate(zip(texts, self.targets, strict=True))
+                if (target is None or owner == target) and (not needle or needle in text.lower())
+            ]
+        elif not self.wizard:
+            return list(texts)
+        else:
+            indexes = range(len(texts))
+        marked = self.wizard
+        return [f"» {texts[i]}" if i in marked else texts[i] for i in indexes]
+
+
+class LogBuffer:
+    """The last `maxlen` log lines of the run, kept per batch (see `LogChunk`)."""
+
+    def __init__(self, maxlen: int = MAX_LINES) -> None:
+        self.maxlen = maxlen
+        self.chunks: deque[LogChunk] = deque()
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[LogEntry]:
+        for chunk in list(self.chunks):
+            for index in range(len(chunk)):
+                yield LogEntry(chunk.step, chunk.line(index))
+
+    def add(self, step: str, lines: Sequence[Line]) -> None:
+        if not lines:
+            return
+        chunk = LogChunk(step, lines[-self.maxlen :])
+        self.chunks.append(chunk)
+        self._len += len(chunk)
+        while self._len > self.maxlen:
+            first = self.chunks[0]
+            extra = self._len - self.maxlen
+            if extra >= len(first):
+                self.chunks.popleft()
+                self._len -= len(first)
+            else:
+                first.drop_first(extra)
+                self._len -= extra
+
+    def clear(self) -> None:
+        self.chunks.clear()
+        self._len = 0
+
+
 class RunState:
     """Everything the UI knows about the current run. `apply()` is the only writer."""
 
     def __init__(self, steps: Iterable[StepId] = FLOW) -> None:
         self.steps: dict[StepId, StepView] = {s: StepView(s) for s in steps}
-        self.lines: deque[LogEntry] = deque(maxlen=MAX_LINES)
+        self.lines = LogBuffer(MAX_LINES)
         self.total_lines = 0
         self.run_id: str | None = None
         self.env: str | None = None
@@ -124,12 +210,21 @@ class RunState:
                 continue
             yield entry
 
+    def log_lines(self, *, step: str | None = None, target: str | None = None, search: str = "") -> list[str]:
+        """The kept lines as the log shows them (wizard lines marked), filtered; fast for floods."""
+        out: list[str] = []
+        for chunk in list(self.lines.chunks):
+            if step is None or chunk.step == step:
+                out.extend(chunk.rendered(target=target, search=search))
+        return out
+
     def log_targets(self) -> list[str]:
         """Targets that own at least one log line, in first-seen order (the log filter's choices)."""
         seen: dict[str, None] = {}
-        for entry in self.lines:
-            if entry.line.target:
-                seen.setdefault(entry.line.target, None)
+        for chunk in self.lines.chunks:
+            for target in chunk.target_set:
+                if target:
+                    seen.setdefault(target, None)
         return list(seen)
 
     def summary(self) -> dict[str, Any]:
@@ -166,7 +261,7 @@ class RunState:
         self.current = view.id
 
     def _on_lines(self, event: LinesReceived) -> None:
-        self.lines.extend(LogEntry(event.step, line) for line in event.lines)
+        self.lines.add(event.step, event.lines)
         self.total_lines += len(event.lines)
 
     def _on_target(self, event: TargetChanged) -> None:

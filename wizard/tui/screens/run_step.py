@@ -13,7 +13,6 @@ from textual.widgets import Button, Static
 from wizard.core.events import Event, LinesReceived, TargetChanged
 from wizard.core.steps import StepId
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.state import LogEntry
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
 
@@ -43,9 +42,9 @@ class RunStepScreen(WizardScreen):
 
     def on_step_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived):
-            self.query_one(LogView).feed(LogEntry(event.step, line) for line in event.lines)
+            self.query_one(LogView).feed_lines(event.step, event.lines)
         elif isinstance(event, TargetChanged):
-            self.query_one(TargetTable).sync()
+            self.query_one(TargetTable).sync_soon()
 
     def update_view(self) -> None:
         view = self.wizard.state.step(self.step)

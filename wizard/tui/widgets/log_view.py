@@ -6,7 +6,7 @@ Lines are never interpreted (Log draws plain text). New lines are buffered and w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +17,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Log, Static
 
+from wizard.core.events import Line
 from wizard.tui.format import describe_target
-from wizard.tui.state import LogEntry
+from wizard.tui.state import LogChunk, LogEntry
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -58,6 +59,7 @@ class LogView(Vertical):
         self.follow = True
         self.static_lines = lines
         self._pending: list[str] = []
+        self._status: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="log-status")
@@ -83,8 +85,7 @@ class LogView(Vertical):
             needle = self.search.lower()
             return [ln for ln in self.static_lines if needle in ln.lower()]
         app: WizardApp = self.app  # type: ignore[assignment]
-        entries = app.state.log_entries(target=self.target, search=self.search)
-        return [render_line(e) for e in entries if self.step is None or e.step == self.step]
+        return app.state.log_lines(step=self.step, target=self.target, search=self.search)
 
     def rebuild(self) -> None:
         """Redraw from the state (after a filter or search change)."""
@@ -108,6 +109,15 @@ class LogView(Vertical):
                 continue
             self._pending.append(render_line(entry))
 
+    def feed_lines(self, step: str, lines: Sequence[Line]) -> None:
+        """A batch of new lines of one step (an engine `LinesReceived`); drawn on the next tick.
+
+        The fast path for floods: no per-line filtering unless a filter or a search is set.
+        """
+        if self.step is not None and step != self.step:
+            return
+        self._pending.extend(LogChunk(step, lines).rendered(target=self.target, search=self.search))
+
     def flush(self) -> None:
         if not self._pending:
             return
@@ -116,6 +126,12 @@ class LogView(Vertical):
         self._update_status()
 
     def _update_status(self) -> None:
+        # Redraw only when something shown changed, and without a layout pass: the status is one
+        # line of fixed height, and a relayout per flush costs a full-screen render.
+        key = (self.follow, self.log_widget.line_count, self.target, self.search)
+        if key == self._status:
+            return
+        self._status = key
         text = Text()
         text.append("● following" if self.follow else "‖ paused", style="bold green" if self.follow else "bold yellow")
         text.append(f"  {self.log_widget.line_count} lines", style="dim")
@@ -126,7 +142,7 @@ class LogView(Vertical):
         if self.search:
             text.append("  search: ", style="dim")
             text.append(self.search, style="bold")
-        self.query_one("#log-status", Static).update(text)
+        self.query_one("#log-status", Static).update(text, layout=False)
 
     # -- operations ------------------------------------------------------------------------------
     def toggle_follow(self) -> None:

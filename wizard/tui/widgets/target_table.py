@@ -33,6 +33,8 @@ class TargetTable(DataTable[Text]):
     def __init__(self, step: StepId, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self.step = step
+        self._shown: dict[str, tuple[object, ...]] = {}
+        self._sync_pending = False
 
     def on_mount(self) -> None:
         for key, width in COLUMNS:
@@ -40,26 +42,58 @@ class TargetTable(DataTable[Text]):
         self.sync()
         self.set_interval(1.0, self._tick)
 
+    def sync_soon(self) -> None:
+        """Sync once after the messages already queued: a batch of target events costs one sync."""
+        if not self._sync_pending:
+            self._sync_pending = True
+            self.call_later(self._sync_if_pending)
+
+    def _sync_if_pending(self) -> None:
+        if self._sync_pending:
+            self.sync()
+
     def sync(self) -> None:
         """Add new rows and rewrite changed cells (no full rebuild: keeps the cursor)."""
+        self._sync_pending = False
         app: WizardApp = self.app  # type: ignore[assignment]
         now = app.clock()
         targets = app.state.step(self.step).targets
-        if len(targets) < self.row_count:
+        if len(targets) < self.row_count or any(key.value not in targets for key in self.rows):
             self.clear()
+            self._shown.clear()
         for target in targets.values():
-            cells = (
-                status_text(target.status),
-                plain(describe_target(target.id), "bold" if target.status == "failed" else ""),
-                plain(target.phase or target.status),
-                Text(format_duration(target.elapsed(now))),
-                plain(target.detail, "dim"),
+            shown = (
+                target.status,
+                target.status == "failed",
+                target.phase or target.status,
+                format_duration(target.elapsed(now)),
+                target.detail,
             )
-            if target.id not in self.rows:
-                self.add_row(*cells, key=target.id)
+            before = self._shown.get(target.id)
+            if before == shown:
                 continue
-            for (key, _), cell in zip(COLUMNS, cells, strict=True):
-                self.update_cell(target.id, key, cell)
+            self._shown[target.id] = shown
+            status, failed, phase, elapsed, detail = shown
+            if before is None:
+                self.add_row(
+                    status_text(target.status),
+                    plain(describe_target(target.id), "bold" if failed else ""),
+                    plain(phase),
+                    Text(elapsed),
+                    plain(detail, "dim"),
+                    key=target.id,
+                )
+                continue
+            if before[0] != status:
+                self.update_cell(target.id, "status", status_text(target.status))
+            if before[1] != failed:
+                self.update_cell(target.id, "target", plain(describe_target(target.id), "bold" if failed else ""))
+            if before[2] != phase:
+                self.update_cell(target.id, "phase", plain(phase))
+            if before[3] != elapsed:
+                self.update_cell(target.id, "time", Text(elapsed))
+            if before[4] != detail:
+                self.update_cell(target.id, "detail", plain(detail, "dim"))
 
     def _tick(self) -> None:
         app: WizardApp = self.app  # type: ignore[assignment]
