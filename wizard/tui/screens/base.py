@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -119,12 +120,21 @@ class WizardScreen(Screen[None]):
         """Hook: an event of this screen's step (lines, targets, checks)."""
 
     def refresh_view(self) -> None:
-        self.query_one(Stepper).refresh()
-        if self.step is not None:
-            view = self.wizard.state.step(self.step)
-            self.query_one(FailurePanel).show(view)
-            self.query_one(ElapsedClock).refresh()
-        self.update_view()
+        try:
+            self.query_one(Stepper).refresh()
+            if self.step is not None:
+                view = self.wizard.state.step(self.step)
+                self.query_one(FailurePanel).show(view)
+                self.query_one(ElapsedClock).refresh()
+            self.update_view()
+        except NoMatches:
+            # Mounted but not all of the body is composed yet (or already being replaced):
+            # draw once the DOM has settled instead of failing.
+            self._redraw_retries = getattr(self, "_redraw_retries", 0) + 1
+            if self.is_attached and self._redraw_retries <= 5:
+                self.call_after_refresh(self.refresh_view)
+            return
+        self._redraw_retries = 0
         self.refresh_bindings()
 
     def update_view(self) -> None:
