@@ -10,7 +10,6 @@ from textual.widgets import Footer, Select, Static
 
 from wizard.core.events import Event, LinesReceived
 from wizard.tui.format import describe_target
-from wizard.tui.state import LogEntry
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 
 
@@ -55,7 +54,7 @@ class LogScreen(Screen[None]):
 
     def on_run_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived) and self.lines is None:
-            self.query_one(LogView).feed(LogEntry(event.step, line) for line in event.lines)
+            self.query_one(LogView).feed_lines(event.step, event.lines)
             self.refresh_targets()
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -19,7 +19,6 @@ from wizard.core.steps import StepId
 from wizard.core.teardown import Leftover
 from wizard.tui.format import plain
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.state import LogEntry
 from wizard.tui.teardown_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
@@ -297,7 +296,7 @@ class TeardownScreen(WizardScreen):
     # -- streamed output ---------------------------------------------------------------------------
     def on_step_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived):
-            self.query_one(LogView).feed(LogEntry(event.step, line) for line in event.lines)
+            self.query_one(LogView).feed_lines(event.step, event.lines)
         elif isinstance(event, TargetChanged):
             self.query_one(TargetTable).sync()
 
