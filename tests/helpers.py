@@ -80,6 +80,16 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def survivors(text: str, within: float = 2.0) -> list[int]:
+    """Processes still mentioning `text` after a bounded wait (SIGKILL lands asynchronously)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while (found := processes_mentioning(text)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return found
+
+
 def tree_state(folder: Path) -> dict[str, float]:
     """Every file and its mtime, to prove a command changed nothing."""
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in sorted(folder.rglob("*"))}

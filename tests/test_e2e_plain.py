@@ -18,6 +18,7 @@ from tests.helpers import (
     processes_mentioning,
     run_wizard,
     summaries,
+    survivors,
     wizard_env,
 )
 
@@ -85,7 +86,7 @@ def test_hang_interrupted_with_sigint_exits_130_and_leaves_nothing_running(tmp_p
     assert proc.returncode == 130, "".join(seen) + rest
     assert time.monotonic() - started < 5
     assert "deploy cancelled" in last_line(rest)
-    assert processes_mentioning(str(project)) == []
+    assert survivors(str(project)) == []
     [summary] = summaries(project)
     deploy = next(s for s in summary["steps"] if s["id"] == "deploy")
     assert deploy["status"] == "cancelled"
@@ -111,7 +112,7 @@ def test_sigterm_and_sighup_are_handled_like_cancel(tmp_path: Path, sig: signal.
     proc.send_signal(sig)
     proc.communicate(timeout=15)
     assert proc.returncode == 130
-    assert processes_mentioning(str(project)) == []
+    assert survivors(str(project)) == []
     assert not (project / ".azure" / "dev" / "wizard" / "lock").exists()
     [summary] = summaries(project)
     assert summary["status"] == "cancelled"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import processes_mentioning
+from tests.helpers import survivors
 from wizard.core.engine import Engine, RunOptions
 from wizard.core.events import Event, Line, LinesReceived, StepFinished, StepStarted
 from wizard.core.steps import Plan, StepId
@@ -55,7 +55,7 @@ def test_cancel_at_any_point_of_a_step(tmp_path_factory, step: StepId, after: in
     assert finished.exit_code == 130
     statuses = {s["id"]: s["status"] for s in finished.summary["steps"]}
     assert statuses[step.value] == "cancelled", statuses
-    assert processes_mentioning(str(project)) == []
+    assert survivors(str(project)) == []
     raw = Path(finished.summary["log"]).read_text(encoding="utf-8").splitlines()
     assert raw == received, "the raw log must hold every line received, in order"
     assert not (project / ".azure" / "dev" / "wizard" / "lock").exists()
