@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from wizard.core.ansi import _NEEDS_WORK_RE, clean_line
+from wizard.core.ansi import clean_line
 
 LinesCallback = Callable[[list[str]], Awaitable[None] | None]
 RawCallback = Callable[[bytes], None]
@@ -214,7 +215,7 @@ def _decode_many(parts: list[bytes]) -> list[str]:
     if not parts:
         return []
     text = b"\n".join(parts).decode("utf-8", errors="replace")
-    if _NEEDS_WORK_RE.search(text.replace("\n", " ")) is None:
+    if _NEEDS_WORK_EXCEPT_NL_RE.search(text) is None:
         lines = text.split("\n")
         if len(text) > SHOWN_LINE and any(len(line) > SHOWN_LINE for line in lines):
             return [_cut(line) for line in lines]
@@ -235,6 +236,8 @@ def _decode(raw: bytes) -> str:
     return text
 
 
+# `_NEEDS_WORK_RE` without `\n`: a chunk's lines are joined by newlines.
+_NEEDS_WORK_EXCEPT_NL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 F_SETPIPE_SZ = 1031  # Linux
 PIPE_SIZE = 1 << 20
 
