@@ -25,7 +25,7 @@ def main() -> None:
 
         Minimal().run(headless=True, auto_pilot=_exit_after_first_paint)
         return
-    from wizard.core.engine import RunOptions
+    from wizard.core.options import RunOptions
     from wizard.tui.app import WizardApp
 
     app = WizardApp(RunOptions(project_dir=project, simulate=True, sim_speed=0))

@@ -13,11 +13,14 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wizard.core.engine import EXIT_USAGE, Engine, RunOptions
+from wizard.core.options import EXIT_USAGE, RunOptions
 from wizard.core.project import ProjectError, list_environments, load_project, validate_env_name
 from wizard.core.steps import Plan, PlanError, StepId
+
+if TYPE_CHECKING:
+    from wizard.core.engine import Engine
 
 
 class UsageError(Exception):
@@ -124,6 +127,8 @@ async def run_plain(options: RunOptions, *, verbose: bool = False) -> int:
 
     validate(options)
     renderer = PlainRenderer(verbose=verbose)
+    from wizard.core.engine import Engine
+
     engine = Engine(options, renderer)
     await check_azd(engine)
     loop = asyncio.get_running_loop()
@@ -200,6 +205,8 @@ async def list_phone_numbers(options: RunOptions) -> int:
     from wizard.core.phone import PhoneService, telephony_status
 
     validate(options)
+    from wizard.core.engine import Engine
+
     engine = Engine(options, None)
     finished = await engine.run_step(StepId.ENVIRONMENT)
     if finished.failure is not None:
@@ -232,6 +239,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 async def verify_json(options: RunOptions) -> int:
     validate(options)
+    from wizard.core.engine import Engine
+
     engine = Engine(options, None)
     finished = await engine.run()
     report = engine.facts.get("verify") or {"ok": False, "checks": [], "error": finished.message}

@@ -14,7 +14,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from wizard.core.azd import AzdClient, AzdError, resolve_azd, simulator_command
@@ -31,14 +30,14 @@ from wizard.core.events import (
     TargetChanged,
 )
 from wizard.core.lock import EnvLock, LockBusy
+from wizard.core.options import EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOptions
 from wizard.core.ports import AzurePorts
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import Redactor
 from wizard.core.runner import ProcessResult, ProcessRunner
-from wizard.core.steps import STEP_TITLES, Plan, StepId, StepStatus, TargetStatus
+from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 RECENT_LINES = 400
 
 Sink = Callable[[Event], None]
@@ -46,25 +45,6 @@ Sink = Callable[[Event], None]
 
 class InputError(Exception):
     """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
-
-
-@dataclass
-class RunOptions:
-    project_dir: Path
-    env_name: str | None = None
-    subscription: str | None = None
-    location: str | None = None
-    plan: Plan = field(default_factory=Plan)
-    phone: str | None = None
-    simulate: bool = False
-    scenario: str | None = None
-    sim_speed: float | None = None
-    sim_format: str | None = None
-    azd_path: str | None = None
-    yes: bool = False  # apply safe preflight fixes without asking
-    create_env: bool = False  # create `env_name` (or "dev") when it does not exist
-    health_timeout: float = 120.0
-    with_tests: bool = False
 
 
 @dataclass

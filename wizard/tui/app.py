@@ -16,8 +16,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from wizard.core.engine import Engine, RunOptions
 from wizard.core.events import Event, RunFinished, StepFinished
+from wizard.core.options import RunOptions
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.steps import FLOW, Plan, StepId, StepStatus
 from wizard.tui.state import RunState
@@ -26,10 +26,22 @@ Clock = Callable[[], float]
 EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock], Any]
 SUMMARY = "summary"
 AUTOSTART = {StepId.PREFLIGHT, StepId.VERIFY}
+# view -> (module in wizard.tui.screens, class); other steps use run_step.RunStepScreen
+SCREENS: dict[str, tuple[str, str]] = {
+    "project": ("project", "ProjectScreen"),
+    "summary": ("summary", "SummaryScreen"),
+    "teardown": ("teardown", "TeardownScreen"),
+    "environment": ("environment", "EnvironmentScreen"),
+    "preflight": ("preflight", "PreflightScreen"),
+    "phone": ("phone", "PhoneScreen"),
+    "verify": ("verify", "VerifyScreen"),
+}
 DEV_CYCLE_SKIP = frozenset({StepId.PREFLIGHT, StepId.PROVISION, StepId.PHONE})
 
 
-def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock) -> Engine:
+def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock) -> Any:
+    from wizard.core.engine import Engine  # imported when a run starts, not for the first paint
+
     return Engine(options, sink, clock=clock)
 
 
@@ -106,31 +118,14 @@ class WizardApp(App[int]):
         self.show_view("project")
 
     def screen_for(self, view: StepId | str) -> Screen[Any]:
-        from wizard.tui.screens.environment import EnvironmentScreen
-        from wizard.tui.screens.phone import PhoneScreen
-        from wizard.tui.screens.preflight import PreflightScreen
-        from wizard.tui.screens.project import ProjectScreen
-        from wizard.tui.screens.run_step import RunStepScreen
-        from wizard.tui.screens.summary import SummaryScreen
-        from wizard.tui.screens.verify import VerifyScreen
+        """The screen of a view, importing only its module (a quick first paint)."""
+        import importlib
 
-        if view == "project":
-            return ProjectScreen()
-        if view == SUMMARY:
-            return SummaryScreen()
-        if view == StepId.TEARDOWN:
-            from wizard.tui.screens.teardown import TeardownScreen
-
-            return TeardownScreen()
-        step = StepId(view)
-        screens: dict[StepId, Callable[[], Screen[Any]]] = {
-            StepId.ENVIRONMENT: EnvironmentScreen,
-            StepId.PREFLIGHT: PreflightScreen,
-            StepId.PHONE: PhoneScreen,
-            StepId.VERIFY: VerifyScreen,
-        }
-        factory = screens.get(step)
-        return factory() if factory else RunStepScreen(step)
+        module, name = SCREENS.get(str(view), ("run_step", "RunStepScreen"))
+        cls = getattr(importlib.import_module(f"wizard.tui.screens.{module}"), name)
+        if module == "run_step":
+            return cls(StepId(view))
+        return cls()
 
     def show_view(self, view: StepId | str) -> None:
         """Replace the wizard screen (overlays such as the log are closed first)."""
