@@ -26,7 +26,7 @@ from wizard.core.project import (
     read_env_values,
     validate_env_name,
 )
-from wizard.simulator import lifecycle
+from wizard.simulator import deploy, lifecycle
 from wizard.simulator.cloud import (
     FORMAT_ENV,
     SUBSCRIPTION_ID,
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "provision":
         return lifecycle.provision(sim)
     if command == "deploy":
-        return lifecycle.deploy(sim, words[1] if len(words) > 1 else None)
+        return deploy.deploy(sim, words[1] if len(words) > 1 else None)
     if command == "up":
         return lifecycle.up(sim)
     if command == "down":

@@ -1,4 +1,4 @@
-"""`azd provision`, `deploy`, `up`, `down` and `hooks run` against the simulated cloud.
+"""`azd provision`, `up`, `down` and `hooks run` against the simulated cloud (deploy: deploy.py).
 
 Transcripts follow azd-behaviour.md §2.4-2.9 for a terraform project under pipes: hook output
 first, the title, terraform's coloured output, the post hook, then `SUCCESS:`; failures end with
@@ -23,7 +23,7 @@ from wizard.simulator.cloud import (
     Cloud,
     token_for,
 )
-from wizard.simulator.console import Console, duration_text, go_duration
+from wizard.simulator.console import Console, duration_text
 from wizard.simulator.hooks import run_hook
 from wizard.simulator.infra import SOFT_DELETE_TYPES, InfraModel, TfResource, read_infra
 
@@ -322,111 +322,6 @@ def _create(sim: Sim, state: dict[str, Any], resource: TfResource, name: str, gr
                                    "calling": "inbound+outbound", "sms": "none", "monthly_cost": "1.00 USD"}]
 
 
-# -- deploy ----------------------------------------------------------------------------------------
-TAG_MISSING = (
-    "resource not found: unable to find a resource tagged with 'azd-service-name: {svc}'. Ensure the service "
-    "resource is correctly tagged in your infrastructure configuration, and rerun provision"
-)
-
-
-def deploy(sim: Sim, only: str | None = None) -> int:
-    c = sim.console
-    if (code := require_login(sim)) is not None:
-        return code
-    services = [s for s in sim.project.services if only in (None, s.name)]
-    if only and not services:
-        return c.error(f"service name '{only}' doesn't exist")
-    c.line()
-    c.line("Deploying services (azd deploy)")
-    c.line()
-    if not sim.values.get("AZURE_SUBSCRIPTION_ID") or not sim.values.get("AZURE_RESOURCE_GROUP"):
-        return c.error("infrastructure has not been provisioned",
-                       "Run 'azd provision' to provision the infrastructure, then run 'azd deploy' again.")
-    apps = sim.cloud.read()["apps"]
-    found = {s.name: next((a for a in apps.values() if a["tags"].get("azd-service-name") == s.name), None)
-             for s in services}
-    if sim.legacy:
-        return _deploy_legacy(sim, services, found)
-    for s in services:
-        c.line(f"  {s.name}: Packaging")
-        c.wait(2)
-    errors: list[str] = []
-    for s in services:
-        c.wait(3)
-        if found[s.name] is None:
-            chain = f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}"
-            c.line(f"  {s.name}: Failed ({chain}) [{go_duration(c.sim_clock)}]")
-            errors.append(chain)
-        else:
-            c.line(f"  {s.name}: Publishing (Pushing container image) [{go_duration(c.sim_clock)}]")
-    if sim.scenario == "hang":
-        while True:
-            time.sleep(3600)
-    endpoints: list[str] = []
-    for s in services:
-        app = found[s.name]
-        if app is None:
-            continue
-        c.wait(25)
-        c.line(f"  {s.name}: Deploying (Updating container app revision) [{go_duration(c.sim_clock)}]")
-        c.wait(6)
-        _ship(sim, s.name, app["name"])
-        c.line(f"  {s.name}: Done [{go_duration(c.sim_clock)}]")
-        endpoints.append(f"  - Endpoint: https://{app['fqdn']}/ ")
-    for line in endpoints:
-        c.line(line)
-    if errors:
-        return c.error(errors[0])
-    c.line()
-    c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
-    for line in sim.portal_rg(sim.values.get("AZURE_RESOURCE_GROUP", "")):
-        c.line(line)
-    c.result({"timestamp": "", "services": {s.name: {"artifacts": []} for s in services}})
-    return 0
-
-
-def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
-    c = sim.console
-    for s in services:
-        app = found[s.name]
-        c.line(f"Deploying service {s.name}")
-        if app is None:
-            c.line(f"  (x) Failed: Deploying service {s.name}")
-            return c.error(f"failed deploying service '{s.name}': getting target resource: "
-                           + TAG_MISSING.format(svc=s.name))
-        c.wait(10)
-        c.line(f"Packaging service {s.name} (Building Docker image)")
-        c.wait(10)
-        c.line(f"Publishing service {s.name} (Pushing container image)")
-        if sim.scenario == "hang":
-            while True:
-                time.sleep(3600)
-        c.wait(20)
-        c.line(f"Deploying service {s.name} (Updating container app revision)")
-        _ship(sim, s.name, app["name"])
-        c.line(f"  (✓) Done: Deploying service {s.name}")
-        c.line(f"  - Endpoint: https://{app['fqdn']}/ ")
-        c.line()
-    c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
-    return 0
-
-
-def _ship(sim: Sim, service: str, app_name: str) -> None:
-    stamp = int(time.time())
-    registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or f"cr{sim.token}.azurecr.io"
-    image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
-    with sim.cloud.edit() as state:
-        app = state["apps"][app_name]
-        app["image"] = image
-        for revision in app["revisions"]:
-            revision["active"] = False
-            revision["traffic_weight"] = 0
-        app["revisions"].append({"name": f"{app_name}--azd-{stamp}", "active": True, "healthy": True,
-                                 "running_state": "Running", "replicas": 1, "traffic_weight": 100})
-    key = "SERVICE_" + service.upper().replace("-", "_").replace(" ", "_") + "_IMAGE_NAME"
-    sim.save_values({key: image})
-
-
 # -- down ------------------------------------------------------------------------------------------
 def down(sim: Sim, *, force: bool, purge: bool) -> int:
     c = sim.console
@@ -486,6 +381,8 @@ def hooks_run(sim: Sim, name: str) -> int:
 
 
 def up(sim: Sim) -> int:
+    from wizard.simulator.deploy import deploy
+
     code = provision(sim)
     if code:
         return code
