@@ -16,6 +16,7 @@ from wizard.core.preflight.infra_model import (
     HOST_TYPES,
     InfraFacts,
     TaggedResource,
+    block_end,
     find_tag,
     line_of,
 )
@@ -87,22 +88,8 @@ def _resolve_param(param: str, module_path: Path, texts: dict[Path, str]) -> lis
         for decl in _DECL_RE.finditer(code):
             if decl.group(1) != "module" or (caller.parent / decl.group(3)).resolve() != module_path:
                 continue
-            body = code[decl.end() : _block_end(code, code.find("{", decl.end()))]
+            body = code[decl.end() : block_end(code, code.find("{", decl.end()))]
             match = re.search(rf"^\s*{re.escape(param)}\s*:\s*'([^']*)'", body, re.MULTILINE)
             if match:
                 values.append(match.group(1))
     return values
-
-
-def _block_end(text: str, start: int) -> int:
-    if start < 0:
-        return len(text)
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)

@@ -77,3 +77,18 @@ def find_tag(text: str) -> tuple[bool, str | None, str]:
 
 def line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
+
+
+def block_end(text: str, start: int) -> int:
+    """Index just past the `}` closing the `{` at `start` (end of text when unbalanced or start < 0)."""
+    if start < 0:
+        return len(text)
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)

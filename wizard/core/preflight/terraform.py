@@ -17,6 +17,7 @@ from wizard.core.preflight.infra_model import (
     TAG,
     InfraFacts,
     TaggedResource,
+    block_end,
     find_tag,
     line_of,
 )
@@ -237,23 +238,11 @@ def _note_host(path: Path, text: str, rtype: str, name: str, azapi_type: Any, fa
         facts.hosts.append(TaggedResource(path, _resource_line(text, rtype, name), f"{rtype}.{name}", None, kind))
 
 
-def _block_end(text: str, start: int) -> int:
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
-
-
 def _scan_file(path: Path, text: str, facts: InfraFacts, *, top: bool) -> list[str]:
     stripped = re.sub(r"(?m)^\s*(#|//).*$", "", text)
     for match in _RESOURCE_RE.finditer(stripped):
         rtype, name = match.group(1), match.group(2)
-        block = stripped[match.start() : _block_end(stripped, match.end() - 1)]
+        block = stripped[match.start() : block_end(stripped, match.end() - 1)]
         azapi = _AZAPI_TYPE_RE.search(block)
         _note_namespace(rtype, f"{azapi.group(1)}/{azapi.group(2)}" if azapi else None, facts)
         found, literal, expr = find_tag(block)
@@ -265,7 +254,7 @@ def _scan_file(path: Path, text: str, facts: InfraFacts, *, top: bool) -> list[s
             facts.hosts.append(TaggedResource(path, line, f"{rtype}.{name}", None, kind))
     sources = []
     for match in _MODULE_RE.finditer(stripped):
-        block = stripped[match.start() : _block_end(stripped, match.end() - 1)]
+        block = stripped[match.start() : block_end(stripped, match.end() - 1)]
         src = _SOURCE_RE.search(block)
         if src:
             sources.append(src.group(1))
