@@ -361,8 +361,7 @@ class OutputParser:
                 text = str(text)
             if "\x1b" in text or "\r" in text or "\n" in text:
                 text = clean_line(text.replace("\n", " "))
-            if self.continues(text):
-                self.index -= 1  # continues() counted it
+            if self._continues(text):
                 return Attribution(self._tf_head_target, [])
             self._tf_head = None
             updates: list[TargetUpdate] = []
@@ -371,25 +370,16 @@ class OutputParser:
         except Exception:  # never let a strange line break a deployment
             return Attribution(self._ctx, [])
 
-    def continues(self, text: str) -> bool:
-        """Fast path for floods: True (and the line is counted) when `text` is another output line
-        of the terraform resource the previous line belonged to, with no status word, so it
-        changes no state; its target is `continued_target`."""
+    def _continues(self, text: str) -> bool:
+        """Fast path for floods: `text` (cleaned) is another output line of the terraform resource
+        the previous line belonged to, with no status word, so it changes no parser state."""
         head = self._tf_head
-        if head is None or not text.startswith(head) or "\x1b" in text or "\r" in text:
-            return False
-        if text[len(head) : len(head) + 1] in TF_ACTION_FIRST:
-            return False
-        self.index += 1
-        return True
-
-    @property
-    def continued_target(self) -> str | None:
-        return self._tf_head_target
+        return head is not None and text.startswith(head) and text[len(head) : len(head) + 1] not in TF_ACTION_FIRST
 
     @property
     def continuation(self) -> tuple[str | None, str | None]:
-        """(line prefix, target) for which `continues()` holds, for callers' inlined fast paths."""
+        """(line prefix, target) of `_continues()`, for callers that inline it in a hot loop
+        (they count the lines they skip into `index` themselves)."""
         return self._tf_head, self._tf_head_target
 
     # -- helpers ------------------------------------------------------------------------------
