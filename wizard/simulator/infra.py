@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.core.hcl import unquote
 from wizard.core.project import Project
 
 # terraform type -> (ARM type or None when not an ARM resource of its own, name prefix)
@@ -85,12 +86,6 @@ class InfraModel:
 
     def by_type(self, tf_type: str) -> list[TfResource]:
         return [r for r in self.resources if r.type == tf_type]
-
-
-def unquote(value: Any) -> Any:
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
 
 
 _TAG_IN_EXPR = re.compile(r'\\?"?azd-service-name\\?"?\s*[=:]\s*\\?"([^"\\]+)\\?"')

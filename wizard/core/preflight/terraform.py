@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from wizard.core.hcl import unquote
 from wizard.core.preflight.data import AZURERM_NAMESPACES, IGNORED_NAMESPACES
 from wizard.core.preflight.infra_model import (
     HOST_TYPES,
@@ -27,12 +28,6 @@ _MODULE_RE = re.compile(r'^\s*module\s+"([\w-]+)"\s*\{', re.MULTILINE)
 _SOURCE_RE = re.compile(r'^\s*source\s*=\s*"([^"]+)"', re.MULTILINE)
 _AZAPI_TYPE_RE = re.compile(r'^\s*type\s*=\s*"(Microsoft\.[A-Za-z]+)[/.]([^"@]*)', re.MULTILINE)
 MAX_MODULE_DEPTH = 3
-
-
-def unquote(value: Any) -> Any:
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
 
 
 def namespace_for_type(rtype: str) -> str | None:
