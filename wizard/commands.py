@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +52,7 @@ def project_dir(args: argparse.Namespace) -> Path:
 
 def demo_dir(args: argparse.Namespace) -> Path:
     """`-C DIR` (reused if it already holds a project, else the sample is copied there) or a temp dir."""
-    from wizard.simulator.sample import copy_sample
+    from wizard.simulator.sample import copy_sample, fresh_demo_copy
 
     if args.project_dir:
         dest = Path(args.project_dir).expanduser()
@@ -62,8 +61,7 @@ def demo_dir(args: argparse.Namespace) -> Path:
         if dest.exists() and any(dest.iterdir()):
             raise UsageError(f"{dest} is not empty and holds no azure.yaml; give an empty or new folder for the demo")
         return copy_sample(dest, scenario=args.scenario)
-    base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
-    return copy_sample(base / "voice-agent-sample", scenario=args.scenario)
+    return fresh_demo_copy(args.scenario)
 
 
 def base_options(args: argparse.Namespace, folder: Path, **extra: Any) -> RunOptions:

@@ -81,6 +81,14 @@ def copy_sample(dest: Path, scenario: str | None = None) -> Path:
     return dest
 
 
+def fresh_demo_copy(scenario: str | None = None) -> Path:
+    """A new temporary folder holding a copy of the sample shaped for `scenario` (what `demo` runs on)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
+    return copy_sample(base / SAMPLE_NAME, scenario=scenario)
+
+
 def reset_sample(dest: Path, scenario: str | None = None) -> Path:
     """Wipe a previous copy at `dest` and copy the sample again.
 

@@ -6,13 +6,11 @@ leaving one) lays down a fresh copy shaped for it; the others only change the si
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.simulator.cloud import SCENARIOS
-from wizard.simulator.sample import SCENARIOS_ON_DISK, copy_sample, reset_sample
+from wizard.simulator.sample import SCENARIOS_ON_DISK, fresh_demo_copy, reset_sample
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -38,8 +36,7 @@ def needs_reset(app: WizardApp, scenario: str) -> bool:
 
 
 def start_demo(app: WizardApp, scenario: str | None = None) -> None:
-    base = Path(tempfile.mkdtemp(prefix="deploy-wizard-demo-"))
-    folder = copy_sample(base / "voice-agent-sample", scenario=scenario)
+    folder = fresh_demo_copy(scenario)
     app.options = replace(app.options, project_dir=folder, simulate=True, create_env=True, yes=True, scenario=scenario)
     if app.options.sim_speed is None:
         app.options.sim_speed = 1.0
