@@ -254,8 +254,8 @@ def provision(sim: Sim) -> int:
     c.line()
     elapsed = c.sim_clock or (time.monotonic() - started)
     c.line(f"SUCCESS: Your application was provisioned in Azure in {duration_text(elapsed)}.")
-    c.line(sim.portal_rg(outputs.get("AZURE_RESOURCE_GROUP", ""))[0])
-    c.line(sim.portal_rg(outputs.get("AZURE_RESOURCE_GROUP", ""))[1])
+    for line in sim.portal_rg(outputs.get("AZURE_RESOURCE_GROUP", "")):
+        c.line(line)
     c.result({"outputs": {k: {"type": "string", "value": v} for k, v in outputs.items()}, "resources": []})
     return 0
 
