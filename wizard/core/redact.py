@@ -7,28 +7,25 @@ from collections.abc import Iterable, Mapping
 
 MASK = "****"
 
-# key=value secrets inside connection strings, SAS tokens and headers.
-_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?i)((?:AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|Password|Pwd|AccessKey|ClientSecret)\s*=\s*)([^;\s\"']+)"),
-    re.compile(r"(?i)((?:[?&;]|\b)sig=)([^&\s\"']+)"),
-    re.compile(r"(?i)(\bBearer\s+)([A-Za-z0-9\-_.~+/]+=*)"),
-    re.compile(r"(?i)(\"(?:accessToken|access_token|refresh_token|client_secret|password)\"\s*:\s*\")([^\"]+)"),
-    re.compile(r"(mongodb(?:\+srv)?://[^:/\s]+:)([^@\s]+)(@)"),
+# Secrets inside connection strings, SAS tokens, headers and JSON, each with its trigger words:
+# a pattern runs only when one of its (lower-case) trigger words is in the text, so floods of
+# ordinary lines cost one `lower()` and a few substring tests instead of six regex scans.
+_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(r"(?i)((?:AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|Password|Pwd|AccessKey|ClientSecret)\s*=\s*)([^;\s\"']+)"),
+        ("key", "signature", "password", "pwd", "secret"),
+    ),
+    (re.compile(r"(?i)((?:[?&;]|\b)sig=)([^&\s\"']+)"), ("sig=",)),
+    (re.compile(r"(?i)(\bBearer\s+)([A-Za-z0-9\-_.~+/]+=*)"), ("bearer",)),
+    (
+        re.compile(r"(?i)(\"(?:accessToken|access_token|refresh_token|client_secret|password)\"\s*:\s*\")([^\"]+)"),
+        ("token", "secret", "password"),
+    ),
+    (re.compile(r"(mongodb(?:\+srv)?://[^:/\s]+:)([^@\s]+)(@)"), ("mongodb",)),
     # bare JWTs (access tokens printed without a `Bearer ` prefix)
-    re.compile(r"(\b)(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
+    (re.compile(r"(\b)(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"), ("eyj",)),
 )
-
-# A pattern runs only when one of its (lower-case) trigger words is in the text: floods of
-# ordinary lines then cost one `lower()` and a few substring tests instead of six regex scans.
-_TRIGGERS: tuple[tuple[str, ...], ...] = (
-    ("key", "signature", "password", "pwd", "secret"),
-    ("sig=",),
-    ("bearer",),
-    ("token", "secret", "password"),
-    ("mongodb",),
-    ("eyj",),
-)
-_TRIGGER_WORDS = frozenset(t for group in _TRIGGERS for t in group)
+_TRIGGER_WORDS = frozenset(word for _, words in _PATTERNS for word in words)
 
 # env keys whose values are secrets wherever they appear.
 SECRET_KEY_RE = re.compile(r"(?i)(_KEY|_SECRET|_CONNECTION_STRING|_PASSWORD|_TOKEN|_SAS)$|^(.*CONNECTION_STRING.*)$")
@@ -67,7 +64,7 @@ class Redactor:
         present = {word for word in _TRIGGER_WORDS if word in lower}
         if not present:
             return text
-        for pattern, triggers in zip(_PATTERNS, _TRIGGERS, strict=True):
+        for pattern, triggers in _PATTERNS:
             if present.isdisjoint(triggers):
                 continue
             if pattern.groups == 3:
