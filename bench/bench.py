@@ -86,7 +86,7 @@ def measure_plain(base: Path) -> tuple[float, int]:
     def sink(event: Any) -> None:
         nonlocal count
         if isinstance(event, LinesReceived):
-            count += len(event.lines)
+            count += len(event.texts)
         renderer(event)
 
     async def go() -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wizard.core.azd import AzdClient, parse_version
-from wizard.core.events import Line, LinesReceived, StepStarted
+from wizard.core.events import LinesReceived, StepStarted
 from wizard.core.lock import EnvLock, LockBusy, stale_lock
 from wizard.core.records import RunRecord, list_runs
 
@@ -54,7 +54,7 @@ def test_record_buffers_until_opened_and_flushes_each_batch(tmp_path: Path) -> N
     record.write_raw(["a", "b"])
     # flushed as it streams: readable before close
     assert (folder / "raw.log").read_text() == "early\na\nb\n"
-    record.write_event(LinesReceived(step="provision", lines=(Line("a"), Line("b"))))
+    record.write_event(LinesReceived.of("provision", ["a", "b"]))
     events = [json.loads(x) for x in (folder / "events.jsonl").read_text().splitlines()]
     assert events[0]["type"] == "step_started"
     assert events[1] == {**events[1], "type": "lines", "count": 2, "raw_log_end": 3}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import survivors
 from wizard.core.engine import Engine, RunOptions
-from wizard.core.events import Event, Line, LinesReceived, StepFinished, StepStarted
+from wizard.core.events import Event, LinesReceived, StepFinished, StepStarted
 from wizard.core.steps import Plan, StepId
 
 STREAMED = [StepId.PROVISION, StepId.DEPLOY, StepId.PHONE]
@@ -93,6 +93,6 @@ def test_hostile_output_never_breaks_cleaning_parsing_or_plain_rendering(text: s
         parser.feed(line)
     out = io.StringIO()
     renderer = PlainRenderer(out, verbose=True, github=False)
-    renderer(LinesReceived(step="deploy", lines=(Line(cleaned),)))
+    renderer(LinesReceived.of("deploy", [cleaned]))
     renderer(StepFinished(step="deploy", status="done", started=0.0, finished=1.0))
     assert cleaned in out.getvalue()

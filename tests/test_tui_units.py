@@ -25,7 +25,7 @@ def test_state_follows_events_and_retry_resets_the_step() -> None:
     state = RunState()
     state.apply(StepStarted(step="deploy", title="Deploy", ts=10))
     state.apply(TargetChanged(step="deploy", target="service:web", status="running", phase="Building", ts=11))
-    state.apply(LinesReceived(step="deploy", lines=(Line("x", "service:web"), Line("y")), ts=12))
+    state.apply(LinesReceived.of("deploy", [Line("x", "service:web"), Line("y")], ts=12))
     failure = Failure(step="deploy", target="service:web", cause="boom")
     state.apply(TargetChanged(step="deploy", target="service:web", status="failed", phase="Failed", ts=15))
     state.apply(StepFinished(step="deploy", status="failed", started=10, finished=15, failure=failure, ts=15))
@@ -103,24 +103,30 @@ async def test_palette_offers_jump_log_teardown_and_theme() -> None:
 
 
 def test_log_buffer_keeps_the_last_lines_in_order_without_per_line_objects() -> None:
-    from wizard.tui.state import LogBuffer
+    from wizard.tui.state import LogBuffer, LogChunk
 
     buffer = LogBuffer(maxlen=5)
-    buffer.add("provision", [Line(f"a{i}", "resource:x") for i in range(3)])
-    buffer.add("provision", [Line("$ azd provision", None, "wizard"), Line("b", "hook:pre"), Line("c")])
-    buffer.add("deploy", [Line("d", "service:web")])
+    def add(step: str, lines: list[Line | str], stream: str = "out") -> None:
+        buffer.add(LogChunk.of(LinesReceived.of(step, lines, stream=stream)))
+
+    add("provision", [Line(f"a{i}", "resource:x") for i in range(3)])
+    add("provision", ["$ azd provision"], stream="wizard")
+    add("provision", [Line("b", "hook:pre"), "c"])
+    add("deploy", [Line("d", "service:web")])
     assert len(buffer) == 5
     assert [e.line.text for e in buffer] == ["a2", "$ azd provision", "b", "c", "d"]
+    assert [e.line.stream for e in buffer] == ["out", "wizard", "out", "out", "out"]
     assert [e.step for e in buffer] == ["provision"] * 4 + ["deploy"]
     assert next(iter(buffer)).line == Line("a2", "resource:x")
-    buffer.add("deploy", [Line(str(i)) for i in range(7)])  # one batch bigger than the cap
+    add("deploy", [str(i) for i in range(7)])  # one batch bigger than the cap
     assert [e.line.text for e in buffer] == ["2", "3", "4", "5", "6"]
 
 
 def test_state_log_lines_marks_wizard_lines_and_filters_by_step_target_and_search() -> None:
     state = RunState()
-    state.apply(LinesReceived(step="provision", lines=(Line("$ azd provision", None, "wizard"), Line("Creating rg", "resource:rg"), Line("[bold]x[/]", "hook:pre")), ts=1))
-    state.apply(LinesReceived(step="deploy", lines=(Line("Building web", "service:web"),), ts=2))
+    state.apply(LinesReceived.of("provision", ["$ azd provision"], stream="wizard", ts=1))
+    state.apply(LinesReceived.of("provision", [Line("Creating rg", "resource:rg"), Line("[bold]x[/]", "hook:pre")], ts=1))
+    state.apply(LinesReceived.of("deploy", [Line("Building web", "service:web")], ts=2))
     assert state.log_lines() == ["» $ azd provision", "Creating rg", "[bold]x[/]", "Building web"]
     assert state.log_lines(step="deploy") == ["Building web"]
     assert state.log_lines(target="resource:rg") == ["Creating rg"]
@@ -152,7 +158,7 @@ async def test_a_flood_reaches_the_step_log_in_batches_and_target_rows_stay_live
         await until(pilot, lambda: type(app.screen).__name__ == "RunStepScreen")
         screen = app.screen
         events = [StepStarted(step="provision", title="Provision", ts=1)]
-        events += [LinesReceived(step="provision", lines=tuple(Line(f"line {i}", "resource:rg") for i in range(j, j + 1000)), ts=2) for j in range(0, 12_000, 1000)]
+        events += [LinesReceived(step="provision", texts=tuple(f"line {i}" for i in range(j, j + 1000)), targets=("resource:rg",) * 1000, ts=2) for j in range(0, 12_000, 1000)]
         events += [TargetChanged(step="provision", target=f"resource:r{i}", status="running", phase="Creating", ts=3) for i in range(5)]
         events += [TargetChanged(step="provision", target="resource:r1", status="done", phase="Created", ts=4)]
         for event in events:

@@ -107,8 +107,8 @@ class PlainRenderer:
 
     def _on_lines(self, event: LinesReceived) -> None:
         if self.verbose:
-            if event.lines:
-                self.out.write("  │ " + "\n  │ ".join([line.text for line in event.lines]) + "\n")
+            if event.texts:
+                self.out.write("  │ " + "\n  │ ".join(event.texts) + "\n")
 
     def _on_target(self, event: TargetChanged) -> None:
         key = (event.status, event.phase)

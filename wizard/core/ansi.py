@@ -14,14 +14,15 @@ import re
 _ANSI_RE = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]              # CSI ... final byte
-  | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC ... BEL or ST (or cut off at end of line)
-  | \x1b[PX^_][^\x1b]*(?:\x1b\\)?        # DCS / SOS / PM / APC strings
+  | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)? # OSC ... BEL or ST (or cut off at end of line)
+  | \x1b[PX^_][^\x1b\n]*(?:\x1b\\)?      # DCS / SOS / PM / APC strings
   | \x1b[ -/]*[0-~]                      # two/three-byte escapes: ESC ( B, ESC 7, ESC =
   | \x9b[0-?]*[ -/]*[@-~]                # 8-bit CSI
   | \x1b                                 # a lone ESC
     """,
     re.VERBOSE,
 )
+# No alternative matches a newline, so stripping a block of lines at once equals stripping each.
 
 # C0 controls except tab (and \r, handled separately), DEL and the C1 range.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]")

@@ -237,13 +237,14 @@ class Engine:
         """Lines of the wizard's own (not from azd), into the log and the raw record."""
         lines = [self.redactor.mask(t) for t in texts]
         self.record.write_raw(lines)
-        self.emit(LinesReceived(step=step.value, lines=tuple(Line(t, None, "wizard") for t in lines), ts=self.clock()))
+        self.emit(LinesReceived(step=step.value, texts=tuple(lines), targets=(None,) * len(lines), stream="wizard", ts=self.clock()))
 
     # -- streaming a command ----------------------------------------------------------------------
     async def stream(self, step: StepId, argv: list[str]) -> tuple[ProcessResult, Failure | None]:
         """Run an azd command with every line attributed; diagnose a failure."""
+        from wizard.core.attribute import attribute
         from wizard.core.diagnose import diagnose
-        from wizard.core.parse import TF_ACTION_FIRST, OutputParser
+        from wizard.core.parse import OutputParser
 
         if self._azd_error:
             raise InputError(self._azd_error)
@@ -257,32 +258,12 @@ class Engine:
 
         def on_lines(batch: list[str]) -> None:
             joined = "\n".join(batch)
-            masked_text = self.redactor.mask(joined)
-            masked = batch if masked_text is joined else masked_text.split("\n")
-            self.record.write_raw(masked)
-            lines = []
-            updates: dict[str, Any] = {}
-            append = lines.append
-            head, head_target = parser.continuation
-            skipped = 0
-            for text in masked:
-                # Flood fast path (runner lines are already cleaned): another line of the same
-                # terraform resource without a status word changes no parser state.
-                if head is not None and text.startswith(head) and text[len(head) : len(head) + 1] not in TF_ACTION_FIRST:
-                    append(Line(text, head_target))
-                    skipped += 1
-                    continue
-                parser.index += skipped
-                skipped = 0
-                attribution = parser.feed(text)
-                append(Line(text, attribution.target))
-                for update in attribution.updates:
-                    updates.pop(update.target, None)
-                    updates[update.target] = update
-                head, head_target = parser.continuation
-            parser.index += skipped
-            recent.extend(lines[-RECENT_LINES:])
-            self.emit(LinesReceived(step=step.value, lines=tuple(lines), ts=self.clock()))
+            masked = self.redactor.mask(joined)
+            texts = batch if masked is joined else masked.split("\n")
+            self.record.write_raw(texts)
+            targets, updates = attribute(parser, texts, masked)
+            recent.extend(map(Line, texts[-RECENT_LINES:], targets[-RECENT_LINES:]))
+            self.emit(LinesReceived(step=step.value, texts=tuple(texts), targets=tuple(targets), ts=self.clock()))
             for update in updates.values():
                 self.target(step, update.target, update.status, update.phase, update.detail)
 

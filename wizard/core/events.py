@@ -8,6 +8,7 @@ second; per-line events would starve the UI.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
@@ -114,9 +115,32 @@ class StepStarted(Event):
 
 @dataclass(frozen=True, slots=True)
 class LinesReceived(Event):
+    """A batch of one step's output lines, as columns: `texts[i]` belongs to `targets[i]`.
+
+    Columns, not a `Line` per line: a flood delivers 100k lines in a fraction of a second, and one
+    object per line cost more than decoding, masking and attributing them together.
+    """
+
     kind: ClassVar[str] = "lines"
     step: str
-    lines: tuple[Line, ...]
+    texts: tuple[str, ...]
+    targets: tuple[str | None, ...]
+    stream: str = "out"  # "wizard" for the wizard's own lines (a command header, a notice)
+
+    @classmethod
+    def of(cls, step: str, lines: Sequence[Line | str], *, stream: str = "out", ts: float | None = None) -> LinesReceived:
+        """From `Line`s or plain strings (no target): handy for tests and scripted runs."""
+        pairs = [(line, None) if isinstance(line, str) else (line.text, line.target) for line in lines]
+        texts = tuple(text for text, _ in pairs)
+        targets = tuple(target for _, target in pairs)
+        if ts is None:
+            return cls(step=step, texts=texts, targets=targets, stream=stream)
+        return cls(step=step, texts=texts, targets=targets, stream=stream, ts=ts)
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """The batch as `Line`s (builds one object per line: not for hot paths)."""
+        return tuple(Line(text, target, self.stream) for text, target in zip(self.texts, self.targets, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

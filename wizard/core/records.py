@@ -82,7 +82,7 @@ class RunRecord:
                 "type": event.kind,
                 "ts": event.ts,
                 "step": event.step,
-                "count": len(event.lines),
+                "count": len(event.texts),
                 "raw_log_end": self._raw_lines,
             }
         else:

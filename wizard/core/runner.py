@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from wizard.core.ansi import clean_line
+from wizard.core.ansi import clean_line, strip_ansi
 
 LinesCallback = Callable[[list[str]], Awaitable[None] | None]
 RawCallback = Callable[[bytes], None]
@@ -189,13 +189,17 @@ class ProcessRunner:
                 if on_raw is not None:
                     on_raw(chunk)
                 data = pending + chunk
-                parts = data.split(b"\n")
-                pending = parts.pop()
+                cut = data.rfind(b"\n")
+                if cut >= 0:
+                    lines = _decode_block(data[:cut])
+                    pending = data[cut + 1 :]
+                else:
+                    lines, pending = [], data
                 while len(pending) >= MAX_LINE:
-                    parts.append(pending[:MAX_LINE])
+                    lines.append(_decode(pending[:MAX_LINE]))
                     pending = pending[MAX_LINE:]
-                batch.extend(_decode_many(parts))
-                count += len(parts)
+                batch.extend(lines)
+                count += len(lines)
                 if len(batch) >= self.max_batch:
                     await flush()
             if pending:
@@ -210,17 +214,24 @@ class ProcessRunner:
         return count
 
 
-def _decode_many(parts: list[bytes]) -> list[str]:
-    """Decode a chunk's lines; plain text (the usual flood) takes one decode, one scan, one split."""
-    if not parts:
-        return []
-    text = b"\n".join(parts).decode("utf-8", errors="replace")
-    if _NEEDS_WORK_EXCEPT_NL_RE.search(text) is None:
-        lines = text.split("\n")
-        if len(text) > SHOWN_LINE and any(len(line) > SHOWN_LINE for line in lines):
-            return [_cut(line) for line in lines]
-        return lines
-    return [_decode(raw) for raw in parts]
+def _decode_block(block: bytes) -> list[str]:
+    """Decode a chunk's complete lines (joined by newlines, none trailing), as `_decode` would
+    each line. The usual flood, coloured or CRLF or not, takes one decode, one ANSI pass and one
+    split for the whole block; a block with other control characters left (`\r` redraws, NUL...)
+    is cleaned line by line."""
+    text = block.decode("utf-8", errors="replace")
+    if b"\xc2" not in block and len(block.translate(None, _CONTROL_BYTES)) == len(block):
+        plain = text  # no C0 control (ESC, \r, NUL...) and no C1 (`\xc2\x80`-`\xc2\x9f`)
+    else:
+        plain = text.replace("\r\n", "\n") if "\r" in text else text
+        if "\x1b" in plain or "\x9b" in plain:
+            plain = strip_ansi(plain)  # no escape sequence spans a newline
+        if _NEEDS_WORK_EXCEPT_NL_RE.search(plain) is not None:
+            return [_cut(clean_line(line)) for line in text.split("\n")]
+    lines = plain.split("\n")
+    if len(plain) > SHOWN_LINE and max(map(len, lines)) > SHOWN_LINE:
+        return [_cut(line) for line in lines]
+    return lines
 
 
 def _cut(text: str) -> str:
@@ -238,6 +249,8 @@ def _decode(raw: bytes) -> str:
 
 # `_NEEDS_WORK_RE` without `\n`: a chunk's lines are joined by newlines.
 _NEEDS_WORK_EXCEPT_NL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same test on the raw bytes, four times faster than the regex: C0 controls but tab and newline.
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(11, 32)) + b"\x7f"
 F_SETPIPE_SZ = 1031  # Linux
 PIPE_SIZE = 1 << 20
 

@@ -111,7 +111,7 @@ class ScriptedEngine:
         self.sink(event)
 
     def say(self, step: StepId, *texts: str) -> None:
-        self.emit(LinesReceived(step=step.value, lines=tuple(Line(t, None, "wizard") for t in texts), ts=self.t))
+        self.emit(LinesReceived(step=step.value, texts=texts, targets=(None,) * len(texts), stream="wizard", ts=self.t))
 
     def refresh_env_values(self) -> dict[str, str]:
         return self.env_values
@@ -172,7 +172,7 @@ class ScriptedEngine:
         self.emit(TC(step=step.value, target=target, status=status, phase=phase, detail=detail, elapsed=elapsed, ts=self.t))
 
     def _lines(self, step: StepId, *lines: tuple[str, str | None]) -> None:
-        self.emit(LinesReceived(step=step.value, lines=tuple(Line(text, target) for text, target in lines), ts=self.t))
+        self.emit(LinesReceived.of(step.value, [Line(text, target) for text, target in lines], ts=self.t))
 
     async def _environment(self, step: StepId) -> StepOutcome:
         name = self.env_name = self.options.env_name or "dev"

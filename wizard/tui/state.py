@@ -88,22 +88,24 @@ class LogEntry:
 
 
 class LogChunk:
-    """One batch of lines of one step, stored as columns.
+    """One batch of lines of one step, kept as the event's columns.
 
-    Plain lists of strings instead of one object per line: a 100k-line flood would otherwise
+    Plain tuples of strings instead of one object per line: a 100k-line flood would otherwise
     leave ~100k live container objects that every full garbage collection walks (70 ms pauses).
     """
 
     __slots__ = ("step", "texts", "targets", "wizard", "target_set")
 
-    def __init__(self, step: str, lines: Sequence[Line]) -> None:
+    def __init__(self, step: str, texts: Sequence[str], targets: Sequence[str | None], *, wizard: bool = False) -> None:
         self.step = step
-        texts, targets, streams = zip(*lines, strict=True) if lines else ((), (), ())
-        self.texts: tuple[str, ...] = texts
-        self.targets: tuple[str | None, ...] = targets
-        # Indexes of the wizard's own lines (few: a command header, a notice).
-        self.wizard = frozenset(i for i, s in enumerate(streams) if s == "wizard") if "wizard" in streams else frozenset()
+        self.texts: Sequence[str] = texts
+        self.targets: Sequence[str | None] = targets
+        self.wizard = wizard  # the wizard's own lines (a command header, a notice), marked with »
         self.target_set: dict[str | None, None] = dict.fromkeys(targets)
+
+    @classmethod
+    def of(cls, event: LinesReceived) -> LogChunk:
+        return cls(event.step, event.texts, event.targets, wizard=event.stream == "wizard")
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -111,11 +113,10 @@ class LogChunk:
     def drop_first(self, count: int) -> None:
         self.texts = self.texts[count:]
         self.targets = self.targets[count:]
-        self.wizard = frozenset(i - count for i in self.wizard if i >= count)
         self.target_set = dict.fromkeys(self.targets)
 
     def line(self, index: int) -> Line:
-        return Line(self.texts[index], self.targets[index], "wizard" if index in self.wizard else "out")
+        return Line(self.texts[index], self.targets[index], "wizard" if self.wizard else "out")
 
     def rendered(self, *, target: str | None = None, search: str = "") -> list[str]:
         """The chunk's lines as the log shows them (wizard lines marked), optionally filtered."""
@@ -124,16 +125,13 @@ class LogChunk:
             needle = search.lower()
             if target is not None and target not in self.target_set:
                 return []
-            indexes = [
-                i for i, (text, owner) in enumerate(zip(texts, self.targets, strict=True))
+            texts = [
+                text for text, owner in zip(texts, self.targets, strict=True)
                 if (target is None or owner == target) and (not needle or needle in text.lower())
             ]
-        elif not self.wizard:
-            return list(texts)
-        else:
-            indexes = range(len(texts))
-        marked = self.wizard
-        return [f"» {texts[i]}" if i in marked else texts[i] for i in indexes]
+        if self.wizard:
+            return [f"» {text}" for text in texts]
+        return list(texts)
 
 
 class LogBuffer:
@@ -152,10 +150,11 @@ class LogBuffer:
             for index in range(len(chunk)):
                 yield LogEntry(chunk.step, chunk.line(index))
 
-    def add(self, step: str, lines: Sequence[Line]) -> None:
-        if not lines:
+    def add(self, chunk: LogChunk) -> None:
+        if not len(chunk):
             return
-        chunk = LogChunk(step, lines[-self.maxlen :])
+        if len(chunk) > self.maxlen:
+            chunk.drop_first(len(chunk) - self.maxlen)
         self.chunks.append(chunk)
         self._len += len(chunk)
         while self._len > self.maxlen:
@@ -261,8 +260,8 @@ class RunState:
         self.current = view.id
 
     def _on_lines(self, event: LinesReceived) -> None:
-        self.lines.add(event.step, event.lines)
-        self.total_lines += len(event.lines)
+        self.lines.add(LogChunk.of(event))
+        self.total_lines += len(event.texts)
 
     def _on_target(self, event: TargetChanged) -> None:
         view = self.step(StepId(event.step))

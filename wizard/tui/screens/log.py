@@ -54,7 +54,7 @@ class LogScreen(Screen[None]):
 
     def on_run_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived) and self.lines is None:
-            self.query_one(LogView).feed_lines(event.step, event.lines)
+            self.query_one(LogView).feed(event)
             self.refresh_targets()
 
     def on_select_changed(self, event: Select.Changed) -> None:

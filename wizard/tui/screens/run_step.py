@@ -42,7 +42,7 @@ class RunStepScreen(WizardScreen):
 
     def on_step_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived):
-            self.query_one(LogView).feed_lines(event.step, event.lines)
+            self.query_one(LogView).feed(event)
         elif isinstance(event, TargetChanged):
             self.query_one(TargetTable).sync_soon()
 

@@ -6,7 +6,6 @@ Lines are never interpreted (Log draws plain text). New lines are buffered and w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +16,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Log, Static
 
-from wizard.core.events import Line
+from wizard.core.events import LinesReceived
 from wizard.tui.format import describe_target
-from wizard.tui.state import LogChunk, LogEntry
+from wizard.tui.state import LogChunk
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -34,11 +33,6 @@ LOG_BINDINGS = [
     Binding("x", "log('clear_filter')", "Clear filter", show=False, id="log-clear-filter"),
     Binding("s", "log('save')", "Save log", id="log-save"),
 ]
-
-
-def render_line(entry: LogEntry) -> str:
-    """How a line looks in the log: the wizard's own lines are marked."""
-    return f"» {entry.line.text}" if entry.line.stream == "wizard" else entry.line.text
 
 
 class LogView(Vertical):
@@ -97,26 +91,14 @@ class LogView(Vertical):
             log.write_lines(lines, scroll_end=self.follow)
         self._update_status()
 
-    def feed(self, entries: Iterable[LogEntry]) -> None:
-        """New lines from the engine; drawn on the next tick."""
-        needle = self.search.lower()
-        for entry in entries:
-            if self.step is not None and entry.step != self.step:
-                continue
-            if self.target is not None and entry.line.target != self.target:
-                continue
-            if needle and needle not in entry.line.text.lower():
-                continue
-            self._pending.append(render_line(entry))
-
-    def feed_lines(self, step: str, lines: Sequence[Line]) -> None:
-        """A batch of new lines of one step (an engine `LinesReceived`); drawn on the next tick.
+    def feed(self, event: LinesReceived) -> None:
+        """A batch of new lines of one step; drawn on the next tick.
 
         The fast path for floods: no per-line filtering unless a filter or a search is set.
         """
-        if self.step is not None and step != self.step:
+        if self.step is not None and event.step != self.step:
             return
-        self._pending.extend(LogChunk(step, lines).rendered(target=self.target, search=self.search))
+        self._pending.extend(LogChunk.of(event).rendered(target=self.target, search=self.search))
 
     def flush(self) -> None:
         if not self._pending:
