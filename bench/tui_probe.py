@@ -3,6 +3,9 @@
 A headless WizardApp (Pilot) runs the provision step of the `flood` scenario on autopilot. Lines
 are counted where they enter the Textual `Log` (its `write_lines`), and a 10 ms timer on the
 app's loop records the longest gap between ticks: the stall a user would feel.
+
+The probe polls with `asyncio.sleep`, not `Pilot.pause`: a pause posts a message to every widget
+and forces a repaint, so polling with it every 10 ms would measure the probe, not the app.
 """
 
 from __future__ import annotations
@@ -56,12 +59,12 @@ async def run_tui_flood(project: Path) -> tuple[float, int, float]:
             started = time.perf_counter()
             last, worst = started, 0.0
             while app.state.step(StepId.PROVISION).status == "running":
-                await pilot.pause(0.01)
+                await asyncio.sleep(0.01)
             took_engine = time.perf_counter() - started
             # the last batch reaches the Log on the next flush tick
             settled = counted
             while True:
-                await pilot.pause(0.06)
+                await asyncio.sleep(0.06)
                 if counted == settled:
                     break
                 settled = counted

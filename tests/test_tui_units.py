@@ -175,3 +175,55 @@ async def test_a_flood_reaches_the_step_log_in_batches_and_target_rows_stay_live
         view.set_target("resource:r1")
         assert view.log_widget.line_count == 0
         app.on_engine_event(StepFinished(step="provision", status="done", started=1, finished=5, ts=5))
+
+
+def test_flood_log_measures_widths_like_log_without_a_thread() -> None:
+    from rich.cells import cell_len
+
+    from wizard.tui.widgets.flood_log import widest
+
+    assert widest([]) == 0
+    assert widest(["abc", "abcdef", ""]) == 6
+    assert widest(["ab", "日本語のログ"]) == 12  # wide characters take two cells
+    assert widest(["a\tb"]) == cell_len(Log._process_line("a\tb")) == 9
+    assert widest(["x" * 50, "✓ done"]) == 50
+
+
+async def test_a_flood_log_batch_sizes_the_log_inline() -> None:
+    app = make_app("happy", autopilot=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_view(StepId.PROVISION)
+        await until(pilot, lambda: type(app.screen).__name__ == "RunStepScreen")
+        log = app.screen.query_one(LogView).log_widget
+        workers = len(app.workers)
+        log.write_lines(["short", "🚀" * 200])
+        # measured on the spot (Textual's Log would start a thread worker and size it later)
+        assert log.virtual_size.width == 400
+        assert len(app.workers) == workers
+
+
+async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> None:
+    from textual.widgets import Footer
+
+    app = make_app("happy", autopilot=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectScreen")
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        recomposed = 0
+        original = footer.recompose
+
+        async def counting() -> None:
+            nonlocal recomposed
+            recomposed += 1
+            await original()
+
+        footer.recompose = counting  # type: ignore[method-assign]
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert recomposed == 0
+        app.screen._footer_shows = None  # a state it has not shown yet: the footer is told
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert recomposed == 1

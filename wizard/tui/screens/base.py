@@ -140,6 +140,24 @@ class WizardScreen(Screen[None]):
     def update_view(self) -> None:
         """Hook: redraw the body from `app.state`."""
 
+    _footer_shows: tuple[object, ...] | None = None
+
+    def refresh_bindings(self) -> None:
+        """Tell the footer only when what it shows changed. Each notice makes Textual's Footer
+        rebuild its keys and lay out the whole screen (~30 ms), and step events, focus moves and
+        state changes ask for one far more often than a key's availability changes."""
+        try:
+            shows: tuple[object, ...] | None = (
+                self.app.app_focus,
+                *((key, active.binding.action, active.binding.description, active.enabled) for key, active in self.active_bindings.items()),
+            )
+        except NoMatches:  # not composed yet: a `check_action` looked for a widget
+            shows = None
+        if shows is not None and shows == self._footer_shows:
+            return
+        self._footer_shows = shows
+        super().refresh_bindings()
+
     # -- intents ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in ("start", "next", "retry", "cancel_step"):

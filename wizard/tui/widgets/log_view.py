@@ -19,6 +19,7 @@ from textual.widgets import Input, Log, Static
 from wizard.core.events import LinesReceived
 from wizard.tui.format import describe_target
 from wizard.tui.state import LogChunk
+from wizard.tui.widgets.flood_log import FloodLog
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -60,7 +61,7 @@ class LogView(Vertical):
         search = Input(placeholder="search the log (Enter to apply, Esc to close)", id="log-search")
         search.display = False
         yield search
-        yield Log(max_lines=MAX_VIEW_LINES, id="log")
+        yield FloodLog(max_lines=MAX_VIEW_LINES, id="log")
 
     @property
     def log_widget(self) -> Log:
