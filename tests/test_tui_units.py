@@ -138,7 +138,7 @@ def test_state_log_lines_marks_wizard_lines_and_filters_by_step_target_and_searc
 def test_full_gc_is_paused_only_while_a_step_streams() -> None:
     import gc
 
-    from wizard.tui.screens.base import pause_full_gc
+    from wizard.tui.gc_pause import pause_full_gc
 
     try:
         pause_full_gc(StepStarted(step="provision", title="Provision", ts=1))

@@ -20,6 +20,7 @@ from wizard.core.events import Event, RunFinished, StepFinished
 from wizard.core.options import RunOptions
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.steps import FLOW, Plan, StepId, StepStatus
+from wizard.tui.gc_pause import pause_full_gc
 from wizard.tui.state import RunState
 
 Clock = Callable[[], float]
@@ -155,6 +156,7 @@ class WizardApp(App[int]):
     # -- engine events ---------------------------------------------------------------------------
     def on_engine_event(self, event: Event) -> None:
         """The engine's sink: runs on the event loop, synchronously, for every event."""
+        pause_full_gc(event)
         self.state.apply(event)
         if isinstance(event, RunFinished):
             self.return_code_hint = event.exit_code

@@ -6,7 +6,6 @@ state via `check_action`, and the failure panel whenever that step fails or is c
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -21,7 +20,6 @@ from wizard.core.events import (
     CheckUpdated,
     Event,
     LinesReceived,
-    RunFinished,
     StepFinished,
     StepStarted,
     TargetChanged,
@@ -34,23 +32,6 @@ from wizard.tui.widgets.stepper import Stepper
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
-
-
-def pause_full_gc(event: Event) -> None:
-    """While a step streams, keep the long-lived heap (Textual, the screens) out of full collections.
-
-    A flood allocates fast enough to trigger a full collection every ~0.3 s, and walking the whole
-    heap took ~70 ms each time: the longest stalls of the UI. At the step's start the garbage left
-    by earlier screens is collected once, then `gc.freeze()` moves what is left to the permanent
-    generation (Textual likewise pauses the GC while scrolling); `gc.unfreeze()` at the step's end
-    hands it back, so nothing that dies during the step escapes collection.
-    """
-    if isinstance(event, StepStarted):
-        if not gc.get_freeze_count():
-            gc.collect()
-        gc.freeze()
-    elif isinstance(event, (StepFinished, RunFinished)):
-        gc.unfreeze()
 
 
 class WizardScreen(Screen[None]):
@@ -105,7 +86,6 @@ class WizardScreen(Screen[None]):
     # -- events ----------------------------------------------------------------------------------
     def on_run_event(self, event: Event) -> None:
         """Called by the App for every engine event while this screen is in the stack."""
-        pause_full_gc(event)
         if not isinstance(event, (LinesReceived, TargetChanged, CheckUpdated)):  # none changes a step's status
             self.query_one(Stepper).refresh()
         step = getattr(event, "step", None)
