@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
 
 MAX_VIEW_LINES = 10_000
-FLUSH_EVERY = 0.1  # 10 redraws a second while streaming: each repaint of a busy screen costs ~20 ms
+FLUSH_EVERY = 0.1  # 10 log redraws a second while streaming: live enough, and few repaints of a busy screen
 
 # Screens that hold a LogView add these and route `log(op)` to it.
 LOG_BINDINGS = [
