@@ -152,3 +152,15 @@ async def test_new_environment_invalid_then_valid_name(tmp_path: Path) -> None:
         assert app.state.env == "dev-2"
         assert (tmp_path / "p" / ".azure" / "dev-2").is_dir()
         await until(pilot, lambda: app.current_view == StepId.PREFLIGHT)
+
+
+async def test_placeholder_demo_skips_deploy_and_verify_names_the_placeholder(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "placeholder", autopilot=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.state.failed_step is not None and not app.state.running)
+        assert app.state.step(StepId.DEPLOY).status == "skipped"
+        failed = app.state.failed_step
+        assert failed is not None and failed.id is StepId.VERIFY and failed.failure is not None
+        assert "placeholder image" in failed.failure.cause
+        assert "deploy" in (failed.failure.fix or "")
+    assert app.ui_errors == []

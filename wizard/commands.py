@@ -150,13 +150,15 @@ def run_tui(options: RunOptions, *, autopilot: bool = False, demo: bool = False)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from wizard.simulator.cloud import skipped_steps
+
     folder = demo_dir(args)
     options = base_options(args, folder, simulate=True, create_env=True, yes=True)
     options.scenario = args.scenario if args.scenario not in (None, "happy") else None
     options.sim_speed = sim_speed(args.speed, 1.0)
-    if options.scenario == "placeholder":
-        # provision only: the apps keep azd's placeholder image, and verify says deploy is next
-        options.plan = Plan(skipped=frozenset({StepId.DEPLOY}))
+    skipped = skipped_steps(options.scenario)
+    if skipped:
+        options.plan = Plan(skipped=frozenset(StepId(step) for step in skipped))
     if args.plain:
         return asyncio.run(run_plain(options, verbose=args.verbose))
     return run_tui(options, autopilot=args.autopilot, demo=True)

@@ -56,6 +56,18 @@ SCENARIOS: dict[str, str] = {
 }
 
 
+# Steps a scenario's run leaves out, for the CLI demo and the TUI alike (step ids as strings: the
+# simulator knows azd, not the wizard's plan).
+SCENARIO_SKIPS: dict[str, frozenset[str]] = {
+    "placeholder": frozenset({"deploy"}),  # provision only: verify then finds azd's placeholder image
+}
+
+
+def skipped_steps(name: str | None) -> frozenset[str]:
+    """The steps a demo run of scenario `name` skips."""
+    return SCENARIO_SKIPS.get(name or "happy", frozenset())
+
+
 def scenario() -> str:
     value = os.environ.get(SCENARIO_ENV, "").strip() or "happy"
     return value if value in SCENARIOS else "happy"

@@ -183,7 +183,7 @@ class WizardApp(App[int]):
         """The Environment screen's choice: build the engine and run the environment step."""
         if self.state.running or self._busy:
             return
-        plan = Plan(steps=FLOW, skipped=DEV_CYCLE_SKIP if dev_cycle else frozenset())
+        plan = Plan(steps=FLOW, skipped=(DEV_CYCLE_SKIP if dev_cycle else frozenset()) | self.scenario_skips())
         self.fixed_checks.clear()
         self.options = replace(
             self.options, env_name=env_name, create_env=create or self.options.create_env, plan=plan,
@@ -191,6 +191,14 @@ class WizardApp(App[int]):
         )
         self._new_engine()
         self.run_step(StepId.ENVIRONMENT)
+
+    def scenario_skips(self) -> frozenset[StepId]:
+        """Steps the simulated scenario leaves out (`placeholder` stops before deploy)."""
+        if not self.options.simulate:
+            return frozenset()
+        from wizard.simulator.cloud import skipped_steps
+
+        return frozenset(StepId(step) for step in skipped_steps(self.options.scenario))
 
     def _new_engine(self) -> None:
         self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock)
