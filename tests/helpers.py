@@ -1,4 +1,5 @@
-"""Helpers for end-to-end tests: run the real CLI as a subprocess, inspect what it left."""
+"""Helpers for tests: run the real CLI as a subprocess and inspect what it left; fake Azure ports
+and the accelerator's azure.yaml for the in-process engine tests (phone, verify)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from wizard.core.ports import AzurePorts, ContainerAppInfo, PhoneNumber, PhoneSearchResult
 
 WIZARD = [sys.executable, "-m", "wizard"]
 
@@ -93,3 +96,98 @@ def survivors(text: str, within: float = 2.0) -> list[int]:
 def tree_state(folder: Path) -> dict[str, float]:
     """Every file and its mtime, to prove a command changed nothing."""
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in sorted(folder.rglob("*"))}
+
+
+# -- fake Azure ports -----------------------------------------------------------------------------
+
+VOICE_AGENT_YAML = """\
+name: voice-agent
+infra:
+  provider: terraform
+  path: ./infra/terraform
+services:
+  rtaudio-client:
+    project: apps/frontend
+    language: js
+    host: containerapp
+{frontend_docker}  rtaudio-server:
+    project: .
+    language: docker
+    host: containerapp
+    docker:
+      path: ./apps/backend/Dockerfile
+"""
+
+
+def voice_agent_yaml(frontend_docker_path: str | None = None) -> str:
+    """The accelerator's azure.yaml (frontend + backend Container Apps), with or without a frontend docker path."""
+    docker = f"    docker:\n      path: {frontend_docker_path}\n" if frontend_docker_path else ""
+    return VOICE_AGENT_YAML.format(frontend_docker=docker)
+
+
+class FakeApps:
+    """The Container Apps port over a fixed list; restarts are recorded, listing or restarting can fail."""
+
+    def __init__(
+        self,
+        apps: list[ContainerAppInfo] | None = None,
+        *,
+        list_error: Exception | None = None,
+        restart_error: Exception | None = None,
+    ) -> None:
+        self.apps = apps or []
+        self.list_error = list_error
+        self.restart_error = restart_error
+        self.restarted: list[tuple[str, str, str]] = []
+
+    def list_apps(self, resource_group: str) -> list[ContainerAppInfo]:
+        if self.list_error:
+            raise self.list_error
+        return [a for a in self.apps if a.resource_group == resource_group]
+
+    def restart_revision(self, resource_group: str, app: str, revision: str) -> None:
+        if self.restart_error:
+            raise self.restart_error
+        self.restarted.append((resource_group, app, revision))
+
+
+class FakePhones:
+    """The phone-numbers port: owned numbers, searches that offer `available`, purchases and releases."""
+
+    def __init__(self, numbers: list[PhoneNumber] | None = None, *, available: tuple[str, ...] = ("+18335550100",), agreement: bool = False) -> None:
+        self.numbers = list(numbers or [])
+        self.available = available
+        self.agreement = agreement
+        self.searches: list[tuple[str, str, str | None]] = []
+        self.purchases: list[tuple[str, dict[str, object]]] = []
+        self.released: list[str] = []
+        self._pending: dict[str, tuple[str, ...]] = {}
+
+    def list_numbers(self) -> list[PhoneNumber]:
+        return list(self.numbers)
+
+    def search(self, country: str, number_type: str, area_code: str | None) -> PhoneSearchResult:
+        self.searches.append((country, number_type, area_code))
+        search_id = f"search-{len(self.searches)}"
+        self._pending[search_id] = self.available
+        return PhoneSearchResult(search_id, self.available, "2.00 USD", "2026-01-01T00:10:00", self.agreement)
+
+    def purchase(self, search_id: str, **kwargs: object) -> None:
+        self.purchases.append((search_id, kwargs))
+        self.numbers += [PhoneNumber(n) for n in self._pending.pop(search_id)]
+
+    def release(self, number: str) -> None:
+        self.released.append(number)
+        self.numbers = [n for n in self.numbers if n.number != number]
+
+
+def fake_ports(apps: FakeApps, *, http: Any = None, phones: FakePhones | None = None) -> AzurePorts:
+    """An AzurePorts bundle of fakes; the ports a test does not reach stay None (a call would fail loudly)."""
+    return AzurePorts(
+        container_apps=apps,
+        http=http,
+        phone_numbers_for=(lambda endpoint: phones) if phones is not None else None,
+        subscriptions=None,  # type: ignore[arg-type]
+        providers=None,  # type: ignore[arg-type]
+        resources=None,  # type: ignore[arg-type]
+    )

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.helpers import FakeApps, FakePhones, fake_ports, voice_agent_yaml
 from wizard.core.phone import (
     ENV_KEY,
     PURCHASE_WARNING,
@@ -20,13 +21,7 @@ from wizard.core.phone import (
     telephony_status,
     validate_e164,
 )
-from wizard.core.ports import (
-    AzurePorts,
-    ContainerAppInfo,
-    PhoneNumber,
-    PhoneSearchResult,
-    RevisionInfo,
-)
+from wizard.core.ports import ContainerAppInfo, PhoneNumber, RevisionInfo
 from wizard.core.project import parse_azure_yaml
 
 # -- E.164 --------------------------------------------------------------------------------------
@@ -121,34 +116,6 @@ def test_telephony_status() -> None:
 # -- the service over a fake port ---------------------------------------------------------------
 
 
-class FakePhones:
-    def __init__(self, numbers: list[PhoneNumber] | None = None, *, available: tuple[str, ...] = ("+18335550100",), agreement: bool = False) -> None:
-        self.numbers = list(numbers or [])
-        self.available = available
-        self.agreement = agreement
-        self.searches: list[tuple[str, str, str | None]] = []
-        self.purchases: list[tuple[str, dict[str, object]]] = []
-        self.released: list[str] = []
-        self._pending: dict[str, tuple[str, ...]] = {}
-
-    def list_numbers(self) -> list[PhoneNumber]:
-        return list(self.numbers)
-
-    def search(self, country: str, number_type: str, area_code: str | None) -> PhoneSearchResult:
-        self.searches.append((country, number_type, area_code))
-        search_id = f"search-{len(self.searches)}"
-        self._pending[search_id] = self.available
-        return PhoneSearchResult(search_id, self.available, "2.00 USD", "2026-01-01T00:10:00", self.agreement)
-
-    def purchase(self, search_id: str, **kwargs: object) -> None:
-        self.purchases.append((search_id, kwargs))
-        self.numbers += [PhoneNumber(n) for n in self._pending.pop(search_id)]
-
-    def release(self, number: str) -> None:
-        self.released.append(number)
-        self.numbers = [n for n in self.numbers if n.number != number]
-
-
 def test_list_shows_callable_numbers_first() -> None:
     port = FakePhones([PhoneNumber("+18005550000", calling="outbound"), PhoneNumber("+18335550199")])
     service = PhoneService(port)
@@ -218,22 +185,7 @@ def test_release_needs_its_phrase() -> None:
 
 # -- apply plan ---------------------------------------------------------------------------------
 
-AZURE_YAML = """\
-name: voice-agent
-infra:
-  provider: terraform
-  path: ./infra/terraform
-services:
-  rtaudio-client:
-    project: apps/frontend
-    language: js
-    host: containerapp
-  rtaudio-server:
-    project: .
-    language: docker
-    host: containerapp
-    docker:
-      path: ./apps/backend/Dockerfile
+AZURE_YAML = voice_agent_yaml() + """\
 hooks:
   postprovision:
     shell: sh
@@ -286,25 +238,6 @@ def test_plan_refuses_an_invalid_number(tmp_path: Path) -> None:
 # -- restart ------------------------------------------------------------------------------------
 
 
-class FakeApps:
-    def __init__(self, apps: list[ContainerAppInfo], *, fail: Exception | None = None) -> None:
-        self.apps = apps
-        self.fail = fail
-        self.restarted: list[tuple[str, str, str]] = []
-
-    def list_apps(self, resource_group: str) -> list[ContainerAppInfo]:
-        return [a for a in self.apps if a.resource_group == resource_group]
-
-    def restart_revision(self, resource_group: str, app: str, revision: str) -> None:
-        if self.fail:
-            raise self.fail
-        self.restarted.append((resource_group, app, revision))
-
-
-def _ports(apps: FakeApps) -> AzurePorts:
-    return AzurePorts(container_apps=apps, http=None, phone_numbers_for=None, subscriptions=None, providers=None, resources=None)  # type: ignore[arg-type]
-
-
 def _backend() -> ContainerAppInfo:
     return ContainerAppInfo(
         name="artagent-backend-abc",
@@ -323,16 +256,16 @@ def _backend() -> ContainerAppInfo:
 async def test_restart_by_app_name_and_by_service_tag() -> None:
     apps = FakeApps([_backend()])
     env = {"AZURE_RESOURCE_GROUP": "rg-dev"}
-    text = await restart_backend(_ports(apps), env, "artagent-backend-abc")
+    text = await restart_backend(fake_ports(apps), env, "artagent-backend-abc")
     assert text == "restarted revision artagent-backend-abc--v2 of artagent-backend-abc"
-    await restart_backend(_ports(apps), env, "rtaudio-server")
+    await restart_backend(fake_ports(apps), env, "rtaudio-server")
     assert apps.restarted == [("rg-dev", "artagent-backend-abc", "artagent-backend-abc--v2")] * 2
 
 
 async def test_restart_problems_are_described_not_raised() -> None:
     env = {"AZURE_RESOURCE_GROUP": "rg-dev"}
-    assert (await restart_backend(_ports(FakeApps([])), {}, "x")).startswith("not restarted: the environment has no AZURE_RESOURCE_GROUP")
-    missing = await restart_backend(_ports(FakeApps([_backend()])), env, "nope")
+    assert (await restart_backend(fake_ports(FakeApps([])), {}, "x")).startswith("not restarted: the environment has no AZURE_RESOURCE_GROUP")
+    missing = await restart_backend(fake_ports(FakeApps([_backend()])), env, "nope")
     assert missing.startswith("not restarted: no Container App named or tagged 'nope'") and "az containerapp revision restart" in missing
-    failing = await restart_backend(_ports(FakeApps([_backend()], fail=RuntimeError("AuthorizationFailed: no"))), env, "rtaudio-server")
+    failing = await restart_backend(fake_ports(FakeApps([_backend()], restart_error=RuntimeError("AuthorizationFailed: no"))), env, "rtaudio-server")
     assert "AuthorizationFailed" in failing and "--revision artagent-backend-abc--v2" in failing

@@ -1,4 +1,4 @@
-"""Post-deploy verification over minimal in-test fakes of the ports."""
+"""Post-deploy verification over fakes of the ports (shared ones in tests/helpers.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import FakeApps, FakePhones, fake_ports, voice_agent_yaml
 from wizard.core.ports import (
     AzurePorts,
     ContainerAppInfo,
@@ -20,25 +21,7 @@ from wizard.core.verify import VerifyReport, is_placeholder_image, listening_por
 PLACEHOLDER = "mcr.microsoft.com/azuredocs/containerapps-helloworld:latest"
 RG = "rg-artagent-dev"
 
-AZURE_YAML = """\
-name: voice-agent
-infra:
-  provider: terraform
-  path: ./infra/terraform
-services:
-  rtaudio-client:
-    project: apps/frontend
-    language: js
-    host: containerapp
-    docker:
-      path: ./Dockerfile
-  rtaudio-server:
-    project: .
-    language: docker
-    host: containerapp
-    docker:
-      path: ./apps/backend/Dockerfile
-"""
+AZURE_YAML = voice_agent_yaml(frontend_docker_path="./Dockerfile")
 
 
 @pytest.fixture
@@ -54,20 +37,6 @@ def project(tmp_path: Path) -> Project:
     return parse_azure_yaml(tmp_path / "azure.yaml")
 
 
-class FakeApps:
-    def __init__(self, apps: list[ContainerAppInfo] | None = None, error: Exception | None = None) -> None:
-        self.apps = apps or []
-        self.error = error
-
-    def list_apps(self, resource_group: str) -> list[ContainerAppInfo]:
-        if self.error:
-            raise self.error
-        return [a for a in self.apps if a.resource_group == resource_group]
-
-    def restart_revision(self, resource_group: str, app: str, revision: str) -> None:
-        pass
-
-
 class FakeHttp:
     """Answers per URL from a script; the last answer repeats."""
 
@@ -81,24 +50,9 @@ class FakeHttp:
         return answers.pop(0) if len(answers) > 1 else answers[0]
 
 
-class FakePhones:
-    def __init__(self, numbers: list[str]) -> None:
-        self.numbers = numbers
-
-    def list_numbers(self) -> list[PhoneNumber]:
-        return [PhoneNumber(n) for n in self.numbers]
-
-
 def ports(apps: FakeApps, http: FakeHttp, numbers: list[str] | None = None) -> AzurePorts:
-    phones = FakePhones(numbers or [])
-    return AzurePorts(
-        container_apps=apps,
-        http=http,
-        phone_numbers_for=lambda endpoint: phones,
-        subscriptions=None,  # type: ignore[arg-type]
-        providers=None,  # type: ignore[arg-type]
-        resources=None,  # type: ignore[arg-type]
-    )
+    """Always with a phone-numbers port, so telephony checks ownership (empty: owns nothing)."""
+    return fake_ports(apps, http=http, phones=FakePhones([PhoneNumber(n) for n in numbers or []]))
 
 
 def app(service: str, name: str, *, image: str, port: int, healthy: bool = True, state: str = "Running", replicas: int = 1) -> ContainerAppInfo:
@@ -277,7 +231,7 @@ async def test_missing_tag_names_the_service(project: Project) -> None:
 async def test_not_provisioned_and_listing_errors(project: Project) -> None:
     report = await verify(project, {}, ports(FakeApps(), FakeHttp()))
     assert not report.ok and report.failures[0].id == "provisioned" and "azd provision" in (report.failures[0].fix or "")
-    report = await verify(project, ENV, ports(FakeApps(error=RuntimeError("AuthenticationFailed: run azd auth login")), FakeHttp()))
+    report = await verify(project, ENV, ports(FakeApps(list_error=RuntimeError("AuthenticationFailed: run azd auth login")), FakeHttp()))
     assert report.failures[0].id == "container-apps" and "AuthenticationFailed" in report.failures[0].detail
     assert any(c.id == "telephony" for c in report.checks)
 
