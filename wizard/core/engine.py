@@ -13,7 +13,6 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.core.azd import AzdClient, AzdError, resolve_azd, simulator_command
@@ -36,6 +35,7 @@ from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import Redactor
 from wizard.core.runner import ProcessResult, ProcessRunner
+from wizard.core.step_state import StepOutcome, StepState, TargetState
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
 
 RECENT_LINES = 400
@@ -45,49 +45,6 @@ Sink = Callable[[Event], None]
 
 class InputError(Exception):
     """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
-
-
-@dataclass
-class TargetState:
-    id: str
-    status: str = TargetStatus.PENDING
-    phase: str = ""
-    detail: str = ""
-    started: float | None = None
-    finished: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "phase": self.phase, "detail": self.detail}
-
-
-@dataclass
-class StepState:
-    id: StepId
-    status: StepStatus = StepStatus.PENDING
-    started: float | None = None
-    finished: float | None = None
-    targets: dict[str, TargetState] = field(default_factory=dict)
-    failure: Failure | None = None
-    detail: str = ""
-    command: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id.value,
-            "status": self.status.value,
-            "started": self.started,
-            "finished": self.finished,
-            "targets": [t.to_dict() for t in self.targets.values()],
-            "failure": self.failure.to_dict() if self.failure else None,
-            "detail": self.detail,
-        }
-
-
-@dataclass
-class StepOutcome:
-    status: StepStatus
-    failure: Failure | None = None
-    detail: str = ""
 
 
 class Engine:

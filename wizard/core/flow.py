@@ -12,18 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.core.events import CheckUpdated, Failure
 from wizard.core.project import list_environments, read_default_environment, validate_env_name
+from wizard.core.step_state import StepOutcome
 from wizard.core.steps import StepId, StepStatus, TargetStatus
 
 if TYPE_CHECKING:
-    from wizard.core.engine import Engine, StepOutcome
+    from wizard.core.engine import Engine
 
 DEFAULT_ENV = "dev"
 DEFAULT_LOCATION = "eastus2"
 
 
 def _outcome(status: StepStatus, failure: Failure | None = None, detail: str = "") -> StepOutcome:
-    from wizard.core.engine import StepOutcome
-
     return StepOutcome(status, failure, detail)
 
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from wizard.core.ports import AzurePorts, AzureResource
 from wizard.core.project import Project
+from wizard.core.step_state import StepOutcome
 from wizard.core.steps import StepId, StepStatus
 
 if TYPE_CHECKING:
-    from wizard.core.engine import Engine, StepOutcome
+    from wizard.core.engine import Engine
 
 # ARM types whose soft-deleted copies `azd down --purge` purges.
 PURGED_TYPES = {
@@ -191,8 +192,6 @@ def remove_local_environment(root: Path, env: str) -> Path:
 
 async def run_teardown_step(engine: Engine) -> StepOutcome:
     """The teardown step body: preprovision if needed, then `azd down --force --purge`, streamed."""
-    from wizard.core.engine import StepOutcome
-
     step = StepId.TEARDOWN
     values = dict(engine.env_values)
     plan = plan_teardown(engine.project, engine.env_name or "", values, engine.ports)

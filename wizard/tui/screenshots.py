@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from wizard.core.engine import RunOptions
 from wizard.core.steps import StepId
@@ -83,6 +84,12 @@ async def _settle(pilot: Pilot[int]) -> None:
         view.log_widget.scroll_end(animate=False, immediate=True)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+    # A table scrolls its cursor row into view after its new rows are measured (on idle); whether
+    # that came before the picture was a race. Settled now, scrolling again lands where it ended.
+    for table in app.screen.query(DataTable):
+        if table.row_count:
+            table.move_cursor(row=table.cursor_row, animate=False)
+    await pilot.pause()
 
 
 def _step_done(app: WizardApp, step: StepId) -> bool:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard.core.engine import RunOptions, StepOutcome
 from wizard.core.events import (
     CheckResult,
     CheckUpdated,
@@ -27,7 +26,9 @@ from wizard.core.events import (
     StepStarted,
 )
 from wizard.core.events import TargetChanged as TC
+from wizard.core.options import RunOptions
 from wizard.core.project import Project, load_project
+from wizard.core.step_state import StepOutcome
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus
 
 T0 = 1_767_000_000.0
