@@ -227,3 +227,4 @@ async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> Non
         app.screen.refresh_bindings()
         await pilot.pause()
         assert recomposed == 1
+

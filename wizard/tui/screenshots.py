@@ -84,11 +84,12 @@ async def _settle(pilot: Pilot[int]) -> None:
         view.log_widget.scroll_end(animate=False, immediate=True)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
-    # A table scrolls its cursor row into view after its new rows are measured (on idle); whether
-    # that came before the picture was a race. Settled now, scrolling again lands where it ended.
+    # A table scrolls to its cursor after its rows are measured, on idle: under load that can
+    # come after the picture. Scroll once more now that everything is measured.
     for table in app.screen.query(DataTable):
         if table.row_count:
-            table.move_cursor(row=table.cursor_row, animate=False)
+            await until(pilot, lambda t=table: not t._require_update_dimensions)  # type: ignore[misc]
+            table.move_cursor(row=table.cursor_row, animate=False)  # measured: scrolls right away
     await pilot.pause()
 
 

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
 
 
+REDRAW_RETRIES = 100
+
+
 class WizardScreen(Screen[None]):
     """Base of the wizard's screens. Subclasses implement `compose_body()` and `update_view()`."""
 
@@ -110,9 +113,13 @@ class WizardScreen(Screen[None]):
         except NoMatches:
             # Mounted but not all of the body is composed yet (or already being replaced):
             # draw once the DOM has settled instead of failing.
+            # Under load the body can take many refreshes to mount; a view that gives up early
+            # misses the step's end (no failed row selected), so it keeps trying a while.
             self._redraw_retries = getattr(self, "_redraw_retries", 0) + 1
-            if self.is_attached and self._redraw_retries <= 5:
+            if self.is_attached and self._redraw_retries <= REDRAW_RETRIES:
                 self.call_after_refresh(self.refresh_view)
+            elif self.is_attached:
+                self.wizard.ui_errors.append(f"{type(self).__name__}: body never composed; view not redrawn")
             return
         self._redraw_retries = 0
         self.refresh_bindings()

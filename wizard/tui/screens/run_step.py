@@ -54,8 +54,6 @@ class RunStepScreen(WizardScreen):
         table = self.query_one(TargetTable)
         table.sync()
         table.display = bool(view.targets) or view.status != "pending"
-        if view.status == "failed" and view.failure and view.failure.target in table.rows:
-            table.move_cursor(row=table.get_row_index(view.failure.target))
 
     def on_target_table_filter_requested(self, event: TargetTable.FilterRequested) -> None:
         self.query_one(LogView).set_target(event.target)

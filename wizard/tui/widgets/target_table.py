@@ -35,12 +35,19 @@ class TargetTable(DataTable[Text]):
         self.step = step
         self._shown: dict[str, tuple[object, ...]] = {}
         self._sync_pending = False
+        self._revealed: str | None = None  # the failed target the cursor was last moved to
 
     def on_mount(self) -> None:
         for key, width in COLUMNS:
             self.add_column(key.capitalize() if key != "status" else "", key=key, width=width)
         self.sync()
         self.set_interval(1.0, self._tick)
+
+    def on_resize(self) -> None:
+        # The failure panel appearing shrinks the table after the cursor was put on the failed
+        # row: keep that row in view (DataTable scrolls to its cursor only when the cursor moves).
+        if self.row_count:  # after the refresh: the scroll limits follow the new size only then
+            self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False)
 
     def sync_soon(self) -> None:
         """Sync once after the messages already queued: a batch of target events costs one sync."""
@@ -57,10 +64,12 @@ class TargetTable(DataTable[Text]):
         self._sync_pending = False
         app: WizardApp = self.app  # type: ignore[assignment]
         now = app.clock()
-        targets = app.state.step(self.step).targets
+        view = app.state.step(self.step)
+        targets = view.targets
         if len(targets) < self.row_count or any(key.value not in targets for key in self.rows):
             self.clear()
             self._shown.clear()
+            self._revealed = None
         for target in targets.values():
             shown = (
                 target.status,
@@ -94,6 +103,11 @@ class TargetTable(DataTable[Text]):
                 self.update_cell(target.id, "time", Text(elapsed))
             if before[4] != detail:
                 self.update_cell(target.id, "detail", plain(detail, "dim"))
+        failed_target = view.failure.target if view.failure is not None else None
+        if failed_target is not None and failed_target != self._revealed and failed_target in self.rows:
+            # Once per failure (the user may move on): the cursor goes to the row that failed.
+            self._revealed = failed_target
+            self.move_cursor(row=self.get_row_index(failed_target), animate=False)
 
     def _tick(self) -> None:
         app: WizardApp = self.app  # type: ignore[assignment]
