@@ -228,3 +228,23 @@ async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> Non
         await pilot.pause()
         assert recomposed == 1
 
+
+
+async def test_the_target_table_keeps_the_failed_row_in_view_when_it_shrinks() -> None:
+    from wizard.tui.widgets.target_table import TargetTable
+
+    app = make_app("missing-tag", autopilot=True)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await until(pilot, lambda: app.state.failed_step is not None and not app.state.running)
+        table = app.screen.query_one(TargetTable)
+        failed = table.get_row_index("service:webchat-demo")
+        table.reveal_failure()  # as the table does on its own once the step fails
+        await until(pilot, lambda: table.cursor_row == failed)
+        tall = table.size.height
+        await pilot.resize_terminal(80, 24)  # the table shrinks below the failed row
+
+        def failed_row_shown() -> bool:
+            top = table.scroll_y
+            return table.size.height < tall and top <= failed < top + table.scrollable_content_region.height - 1  # -1: header
+
+        await until(pilot, failed_row_shown)

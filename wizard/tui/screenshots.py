@@ -23,6 +23,7 @@ from wizard.core.engine import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
 from wizard.tui.scripted import T0, scripted_factory
+from wizard.tui.widgets.target_table import TargetTable
 
 SIZES = ((120, 40), (80, 24))
 Driver = Callable[[Pilot[int]], Awaitable[None]]
@@ -86,9 +87,13 @@ async def _settle(pilot: Pilot[int]) -> None:
     await pilot.wait_for_scheduled_animations()
     # A table scrolls to its cursor after its rows are measured, on idle: under load that can
     # come after the picture. Scroll once more now that everything is measured.
+    # Under load the table's own move to the failed row can lose a race with its setup, and a
+    # table scrolls to its cursor only once its rows are measured: settle both before the picture.
     for table in app.screen.query(DataTable):
         if table.row_count:
             await until(pilot, lambda t=table: not t._require_update_dimensions)  # type: ignore[misc]
+            if isinstance(table, TargetTable):
+                table.reveal_failure()
             table.move_cursor(row=table.cursor_row, animate=False)  # measured: scrolls right away
     await pilot.pause()
 

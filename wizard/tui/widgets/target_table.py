@@ -105,9 +105,28 @@ class TargetTable(DataTable[Text]):
                 self.update_cell(target.id, "detail", plain(detail, "dim"))
         failed_target = view.failure.target if view.failure is not None else None
         if failed_target is not None and failed_target != self._revealed and failed_target in self.rows:
-            # Once per failure (the user may move on): the cursor goes to the row that failed.
-            self._revealed = failed_target
-            self.move_cursor(row=self.get_row_index(failed_target), animate=False)
+            self.call_after_refresh(self._reveal, failed_target, 10)
+
+    def _reveal(self, target: str, tries: int) -> None:
+        """Once per failure (the user may move on), put the cursor on the row that failed. After a
+        refresh, and again until it holds: a cursor set while the table is still being set up can
+        be reset to the first row."""
+        if target == self._revealed or target not in self.rows:
+            return
+        if self.reveal_failure():
+            self._revealed = target
+        elif tries > 0:
+            self.call_after_refresh(self._reveal, target, tries - 1)
+
+    def reveal_failure(self) -> bool:
+        """Put the cursor on the step's failed row, if there is one; whether it is there now."""
+        app: WizardApp = self.app  # type: ignore[assignment]
+        failure = app.state.step(self.step).failure
+        if failure is None or failure.target not in self.rows:
+            return False
+        row = self.get_row_index(failure.target)
+        self.move_cursor(row=row, animate=False)
+        return self.cursor_row == row
 
     def _tick(self) -> None:
         app: WizardApp = self.app  # type: ignore[assignment]
