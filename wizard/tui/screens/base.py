@@ -111,10 +111,9 @@ class WizardScreen(Screen[None]):
                 self.query_one(ElapsedClock).refresh()
             self.update_view()
         except NoMatches:
-            # Mounted but not all of the body is composed yet (or already being replaced):
-            # draw once the DOM has settled instead of failing.
-            # Under load the body can take many refreshes to mount; a view that gives up early
-            # misses the step's end (no failed row selected), so it keeps trying a while.
+            # Mounted but not all of the body is composed yet (or already being replaced): draw
+            # once the DOM has settled. Under load that can take many refreshes; a view that gave
+            # up would miss the step's end, so it tries a while and then says so.
             self._redraw_retries = getattr(self, "_redraw_retries", 0) + 1
             if self.is_attached and self._redraw_retries <= REDRAW_RETRIES:
                 self.call_after_refresh(self.refresh_view)

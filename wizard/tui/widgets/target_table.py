@@ -108,9 +108,9 @@ class TargetTable(DataTable[Text]):
             self.call_after_refresh(self._reveal, failed_target, 10)
 
     def _reveal(self, target: str, tries: int) -> None:
-        """Once per failure (the user may move on), put the cursor on the row that failed. After a
-        refresh, and again until it holds: a cursor set while the table is still being set up can
-        be reset to the first row."""
+        """Once per failure (the user may move on), put the cursor on the row that failed, after a
+        refresh and again until it holds. Under heavy load the cursor has still been seen back on
+        the first row later (cause not found); the failure panel names the target either way."""
         if target == self._revealed or target not in self.rows:
             return
         if self.reveal_failure():
