@@ -6,7 +6,8 @@ state via `check_action`, and the failure panel whenever that step fails or is c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -186,15 +187,18 @@ class WizardScreen(Screen[None]):
         if views:
             views[0].run_op(op)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions: dict[str, Any] = {
+    def button_actions(self) -> dict[str, Callable[[], object]]:
+        """Button id -> what pressing it does; screens add their own buttons to these."""
+        return {
             "retry": self.action_retry,
             "open-log": self.wizard.action_open_log,
             "start": self.action_start,
             "next": self.action_next,
             "cancel": self.action_cancel_step,
         }
-        handler = actions.get(event.button.id or "")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        handler = self.button_actions().get(event.button.id or "")
         if handler is not None:
             event.stop()
             handler()

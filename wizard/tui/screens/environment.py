@@ -6,6 +6,7 @@ the choice. An environment that is already deployed gets the everyday shortcut: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -241,12 +242,8 @@ class EnvironmentScreen(WizardScreen):
         else:
             self.action_create()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "create":
-            event.stop()
-            self.action_create()
-        else:
-            super().on_button_pressed(event)
+    def button_actions(self) -> dict[str, Callable[[], object]]:
+        return {**super().button_actions(), "create": self.action_create}
 
     def update_view(self) -> None:
         view = self.wizard.state.step(StepId.ENVIRONMENT)

@@ -6,6 +6,8 @@ In demo mode the host picks a simulated scenario (s) and speed (v) here, and can
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -173,16 +175,11 @@ class ProjectScreen(WizardScreen):
         question.append(f"The local environments ({envs}), their run records and the simulated cloud go." if envs else "")
         self.app.push_screen(ConfirmScreen(question, "Reset (y)"), lambda yes: self.wizard.reset_demo() if yes else None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
+    def button_actions(self) -> dict[str, Callable[[], object]]:
+        return {
+            **super().button_actions(),
             "demo": self.action_start_demo,
             "scenario": self.action_pick_scenario,
             "speed": self.action_pick_speed,
             "reset": self.action_reset_demo,
         }
-        handler = actions.get(event.button.id or "")
-        if handler is not None:
-            event.stop()
-            handler()
-        else:
-            super().on_button_pressed(event)

@@ -6,6 +6,8 @@ Nothing is deleted before the name is typed; a wrong name deletes nothing and sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -195,12 +197,8 @@ class TeardownScreen(WizardScreen):
         self.query_one(LogView).focus()
         self.wizard.run_step(StepId.TEARDOWN)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "delete":
-            event.stop()
-            self.delete()
-        else:
-            super().on_button_pressed(event)
+    def button_actions(self) -> dict[str, Callable[[], object]]:
+        return {**super().button_actions(), "delete": self.delete}
 
     # -- leftovers ---------------------------------------------------------------------------------
     def show_leftovers(self, leftovers: list[Leftover]) -> None:
