@@ -22,6 +22,17 @@ def _install(ctx: PreflightContext, tool: str) -> str:
     return f"install {tool}: {install_command(tool, ctx.tools.platform)}"
 
 
+def _at_least(ctx: PreflightContext, tool: str, version: tuple[int, ...], minimum: tuple[int, ...], why: str = "") -> Outcome:
+    """PASS with the version, or FAIL with the upgrade command when it is below `minimum`."""
+    if version < minimum:
+        return Outcome(
+            FAIL,
+            f"{tool} {fmt_version(version)} is older than {fmt_version(minimum)}{why}",
+            f"upgrade {tool}: {install_command(tool, ctx.tools.platform)}",
+        )
+    return Outcome(PASS, f"{tool} {fmt_version(version)}")
+
+
 async def check_azd(ctx: PreflightContext) -> Outcome:
     try:
         version_text = await ctx.azd.version()
@@ -35,13 +46,7 @@ async def check_azd(ctx: PreflightContext) -> Outcome:
     version = version_tuple(version_text)
     if version is None:
         return Outcome(WARN, f"could not read azd's version from {version_text!r}")
-    if version < MIN_AZD_VERSION:
-        return Outcome(
-            FAIL,
-            f"azd {fmt_version(version)} is older than {fmt_version(MIN_AZD_VERSION)}",
-            f"upgrade azd: {install_command('azd', ctx.tools.platform)}",
-        )
-    return Outcome(PASS, f"azd {fmt_version(version)}")
+    return _at_least(ctx, "azd", version, MIN_AZD_VERSION)
 
 
 async def check_terraform(ctx: PreflightContext) -> Outcome:
@@ -61,13 +66,7 @@ async def check_terraform(ctx: PreflightContext) -> Outcome:
         version = version_tuple(out)
     if version is None:
         return Outcome(WARN, f"terraform is installed but its version is unreadable (exit {code})")
-    if version < MIN_TERRAFORM:
-        return Outcome(
-            FAIL,
-            f"terraform {fmt_version(version)} is older than {fmt_version(MIN_TERRAFORM)} (azd's minimum)",
-            f"upgrade terraform: {install_command('terraform', ctx.tools.platform)}",
-        )
-    return Outcome(PASS, f"terraform {fmt_version(version)}")
+    return _at_least(ctx, "terraform", version, MIN_TERRAFORM, " (azd's minimum)")
 
 
 def _hook_tool_check(tool: str, why: str):
