@@ -194,7 +194,7 @@ class Engine:
         """Lines of the wizard's own (not from azd), into the log and the raw record."""
         lines = [self.redactor.mask(t) for t in texts]
         self.record.write_raw(lines)
-        self.emit(LinesReceived(step=step.value, texts=tuple(lines), targets=(None,) * len(lines), stream="wizard", ts=self.clock()))
+        self.emit(LinesReceived.of(step.value, lines, stream="wizard", ts=self.clock()))
 
     # -- streaming a command ----------------------------------------------------------------------
     async def stream(self, step: StepId, argv: list[str]) -> tuple[ProcessResult, Failure | None]:

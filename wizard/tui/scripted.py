@@ -112,7 +112,7 @@ class ScriptedEngine:
         self.sink(event)
 
     def say(self, step: StepId, *texts: str) -> None:
-        self.emit(LinesReceived(step=step.value, texts=texts, targets=(None,) * len(texts), stream="wizard", ts=self.t))
+        self.emit(LinesReceived.of(step.value, texts, stream="wizard", ts=self.t))
 
     def refresh_env_values(self) -> dict[str, str]:
         return self.env_values
