@@ -59,12 +59,6 @@ class DiagnosisScreen(Screen[None]):
         yield Footer()
 
     def action_open_log(self) -> None:
-        from wizard.tui.screens.log import LogScreen
+        from wizard.tui.screens.log import open_run_log
 
-        path = self.run.dir / "raw.log"
-        try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError as exc:
-            self.notify(f"cannot read {path}: {exc.strerror}", severity="error", markup=False)
-            return
-        self.app.push_screen(LogScreen(lines=lines, title=f"Run {self.run.run_id} — {path}"))
+        open_run_log(self.app, self.run)

@@ -109,18 +109,12 @@ class HistoryScreen(Screen[None]):
         self.action_open_run()
 
     def action_open_run(self) -> None:
-        from wizard.tui.screens.log import LogScreen
+        from wizard.tui.screens.log import open_run_log
 
         chosen = self.selected()
         if chosen is None:
             return
-        path = chosen[1].dir / "raw.log"
-        try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError as exc:
-            self.notify(f"cannot read {path}: {exc.strerror}", severity="error", markup=False)
-            return
-        self.app.push_screen(LogScreen(lines=lines, title=f"Run {chosen[1].run_id} — {path}"))
+        open_run_log(self.app, chosen[1])
 
     def action_diagnosis(self) -> None:
         from wizard.tui.screens.diagnosis import DiagnosisScreen

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
 from wizard.core.events import Event, LinesReceived
+from wizard.core.records import PastRun
 from wizard.tui.format import describe_target
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 
@@ -69,3 +70,14 @@ class LogScreen(Screen[None]):
         if op == "clear_filter" and self.lines is None:
             self.query_one("#target-filter", Select).clear()
         self.query_one(LogView).run_op(op)
+
+
+def open_run_log(app: App[object], run: PastRun) -> None:
+    """A past run's raw.log in the log screen, or a notice saying why it cannot be read."""
+    path = run.dir / "raw.log"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        app.notify(f"cannot read {path}: {exc.strerror}", severity="error", markup=False)
+        return
+    app.push_screen(LogScreen(lines=lines, title=f"Run {run.run_id} — {path}"))
