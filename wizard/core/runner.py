@@ -241,10 +241,7 @@ def _cut(text: str) -> str:
 
 
 def _decode(raw: bytes) -> str:
-    text = clean_line(raw.decode("utf-8", errors="replace"))
-    if len(text) > SHOWN_LINE:
-        text = f"{text[:SHOWN_LINE]} … [{len(text) - SHOWN_LINE} more characters]"
-    return text
+    return _cut(clean_line(raw.decode("utf-8", errors="replace")))
 
 
 # `_NEEDS_WORK_RE` without `\n`: a chunk's lines are joined by newlines.
