@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from wizard import __version__
 from wizard.simulator.scenarios import SCENARIOS
 
-
 EPILOG = """commands:
   (none)      TUI on the azd project found from the current directory
   demo        the wizard on a fresh copy of the bundled sample project, simulated
