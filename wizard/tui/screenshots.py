@@ -19,7 +19,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from wizard.core.engine import RunOptions
+from wizard.backends import BackendChoice
+from wizard.core.options import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
 from wizard.tui.scripted import T0, scripted_factory
@@ -47,9 +48,10 @@ def sample_dir() -> Path:
 
 
 def make_app(scenario: str = "happy", *, autopilot: bool = True, project_dir: Path | None = None) -> WizardApp:
-    options = RunOptions(project_dir=project_dir or sample_dir(), simulate=True, create_env=True, yes=True, sim_speed=0)
+    options = RunOptions(project_dir=project_dir or sample_dir(), create_env=True, yes=True)
     return WizardApp(
         options,
+        choice=BackendChoice(simulate=True, speed=0),
         autopilot=autopilot,
         demo=True,
         clock=lambda: T0,

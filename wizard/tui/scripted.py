@@ -256,10 +256,11 @@ class ScriptedEngine:
 DURATIONS = {StepId.ENVIRONMENT: 2, StepId.PREFLIGHT: 7, StepId.PROVISION: 84, StepId.DEPLOY: 60, StepId.PHONE: 0, StepId.VERIFY: 6}
 
 
-def scripted_factory(scenario: str = "happy") -> Callable[[RunOptions, Callable[[Event], None], Callable[[], float]], ScriptedEngine]:
-    """An `engine_factory` for WizardApp."""
+def scripted_factory(scenario: str = "happy") -> Callable[[RunOptions, Callable[[Event], None], Callable[[], float], Any], ScriptedEngine]:
+    """An `engine_factory` for WizardApp (the backend it is offered goes unused: nothing runs)."""
 
-    def make(options: RunOptions, sink: Callable[[Event], None], clock: Callable[[], float]) -> ScriptedEngine:
+    def make(options: RunOptions, sink: Callable[[Event], None], clock: Callable[[], float], backend: Any) -> ScriptedEngine:
+        del backend
         return ScriptedEngine(options, sink, clock, scenario=scenario)
 
     return make
