@@ -1,99 +1,289 @@
-"""Secret masking, applied before anything is shown or written (screen, logs, records, reports)."""
+"""Secret masking: the one redactor every line, notice, failure, record and report passes through.
+
+Two kinds of masking, as GitHub Actions does them:
+- **by value**: every value the wizard knows is secret (the azd environment's values under secret
+  names, credentials it handles) is masked wherever it appears, also URL-encoded, JSON-escaped or
+  in base64 (at any of the three alignments, so it is found inside a longer base64 blob);
+- **by pattern**: the rules of `secret_rules` (detect-secrets' plugins and our own Azure rules),
+  plus private-key blocks over several lines.
+
+Floods stay cheap through one gate: a single RE2 set holds every rule's needles, every known
+value and the few rules that have no needle, and answers in one pass over a 5 000-line batch
+which of them occur. A batch no gate opens for costs that pass; a rule whose gate opens runs
+only on the lines holding its needle. Rules never cross a line, so masking a batch equals masking
+its lines one by one (the key-block state carries from one call to the next in both cases).
+"""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import json
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
+from typing import Any
+
+from wizard.core.secret_rules import Rule, all_rules, is_secret_key
 
 MASK = "****"
 
-# Secrets inside connection strings, SAS tokens, headers and JSON. Each pattern comes with its gate:
-# substrings that must all be in the text (case-sensitive) and trigger words of which one must be in
-# the lower-cased text. A pattern runs only when its gate opens, so a flood of ordinary lines costs
-# a few substring scans instead of six regex passes. Patterns never cross a line (no `\s`, which
-# would match a newline): the engine masks a whole batch of lines at once.
-_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        re.compile(r"(?i)((?:AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|Password|Pwd|AccessKey|ClientSecret)[ \t]*=[ \t]*)([^;\s\"']+)"),
-        ("=",),
-        ("key", "signature", "password", "pwd", "secret"),
-    ),
-    (re.compile(r"(?i)((?:[?&;]|\b)sig=)([^&\s\"']+)"), ("=",), ("sig=",)),
-    (re.compile(r"(?i)(\bBearer[ \t]+)([A-Za-z0-9\-_.~+/]+=*)"), (), ("bearer",)),
-    (
-        re.compile(r"(?i)(\"(?:accessToken|access_token|refresh_token|client_secret|password)\"[ \t]*:[ \t]*\")([^\"\n]+)"),
-        ('"', ":"),
-        ("token", "secret", "password"),
-    ),
-    (re.compile(r"(mongodb(?:\+srv)?://[^:/\s]+:)([^@\s]+)(@)"), ("mongodb", "@"), ()),
-    # bare JWTs (access tokens printed without a `Bearer ` prefix)
-    (re.compile(r"(\b)(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"), ("eyJ",), ()),
-)
-
-# env keys whose values are secrets wherever they appear.
-SECRET_KEY_RE = re.compile(r"(?i)(_KEY|_SECRET|_CONNECTION_STRING|_PASSWORD|_TOKEN|_SAS)$|^(.*CONNECTION_STRING.*)$")
-
 _MIN_SECRET_LEN = 6
+_BORING_VALUES = frozenset({"true", "false", "none", "null", "enabled", "disabled", "default"})
+_MAX_LOCAL_LINES = 64
+_TRIM_LEAD = " \t\"'=:,;"  # the delimiters a whole-match pattern (detect-secrets') takes along
+_TRIM_TAIL = " \t\"':,;"  # not `=`: base64 padding belongs to the secret
+_KEY_BLOCK_NEEDLE = "private key"
+_KEY_BEGIN = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = "-----END"
+_KEY_BLOCK_MAX_LINES = 200  # a 4096-bit RSA key is ~50 lines; a lost END marker must not mask forever
+
+__all__ = ["MASK", "Redactor", "is_secret_key", "secret_values"]
 
 
-def is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY_RE.search(key))
+def secret_values(values: Mapping[str, str]) -> list[str]:
+    """The values of `values` (an azd environment) stored under names that mark them secret."""
+    return [v for k, v in values.items() if is_secret_key(k)]
+
+
+def _worth_masking(value: str) -> bool:
+    return len(value) >= _MIN_SECRET_LEN and value.lower() not in _BORING_VALUES
+
+
+def encodings(value: str) -> set[str]:
+    """`value` as a hook might print it: as is, URL-encoded, JSON-escaped, in base64."""
+    found = {value, urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value), json.dumps(value)[1:-1]}
+    raw = value.encode()
+    for pad in range(3):  # base64 of a longer text holding the value, at each of the 3 alignments
+        blob = base64.b64encode(b"\0" * pad + raw)
+        start = (0, 2, 3)[pad]
+        end = 4 * ((pad + len(raw)) // 3)
+        for text in (blob[start:end], base64.urlsafe_b64encode(b"\0" * pad + raw)[start:end]):
+            if len(text) >= 8:
+                found.add(text.decode())
+    for whole in (base64.b64encode(raw), base64.b64encode(raw + b"\n")):  # `echo $X | base64`
+        found.add(whole.decode())
+    return {f for f in found if len(f) >= _MIN_SECRET_LEN}
+
+
+class _Gate:
+    """Which needles (lower-case literals) and needle-less rules occur in a text, in one pass."""
+
+    def __init__(self, needles: list[str], patterns: list[re.Pattern[str]]) -> None:
+        self.needles = needles
+        self.patterns = patterns
+        self._set: Any = None
+        self._python_patterns: list[tuple[int, re.Pattern[str]]] = list(enumerate(patterns, start=len(needles)))
+        try:
+            import re2  # google-re2: one linear pass for the whole set
+        except ImportError:  # pragma: no cover - a dependency; the fallback is correct, only slower
+            return
+        options = re2.Options()
+        options.case_sensitive = False
+        gate = re2.Set.SearchSet(options)
+        for needle in needles:
+            gate.Add(re.escape(needle))
+        leftover = []
+        for index, pattern in enumerate(patterns, start=len(needles)):
+            try:
+                if gate.Add(pattern.pattern) != index:
+                    raise ValueError(pattern.pattern)
+            except Exception:  # RE2 lacks lookbehind: Python tests that rule
+                # keep indices aligned: an impossible stand-in takes the slot
+                gate.Add(r"[^\x00-\x{10FFFF}]")
+                leftover.append((index, pattern))
+        gate.Compile()
+        self._set = gate
+        self._python_patterns = leftover
+
+    def hits(self, text: str) -> set[int]:
+        if self._set is not None:
+            found = self._set.Match(text)
+            hits = set(found) if found else set()
+        else:
+            lower = text.lower()
+            hits = {i for i, needle in enumerate(self.needles) if needle in lower}
+            hits |= {i for i, p in enumerate(self.patterns, start=len(self.needles)) if p.search(text)}
+            return hits
+        for index, pattern in self._python_patterns:
+            if pattern.search(text):
+                hits.add(index)
+        return hits
 
 
 class Redactor:
-    """Masks known patterns and literal secret values (e.g. from the env file)."""
+    """Masks known secret values and secret patterns in text, events and records."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), *, rules: tuple[Rule, ...] | None = None) -> None:
+        self._rules = all_rules() if rules is None else rules
         self._literals: set[str] = set()
         self._literal_re: re.Pattern[str] | None = None
+        self._in_key_block = 0  # lines left in a private-key block that began in an earlier text
+        self._build_gate()
         self.add(secrets)
 
     @classmethod
     def from_env_values(cls, values: Mapping[str, str]) -> Redactor:
-        return cls(v for k, v in values.items() if is_secret_key(k))
+        return cls(secret_values(values))
 
+    # -- what is secret ---------------------------------------------------------------------------
     def add(self, secrets: Iterable[str]) -> None:
-        new = {s for s in secrets if s and len(s) >= _MIN_SECRET_LEN and s not in self._literals}
+        """Values to mask from now on, wherever they appear (a resolved Key Vault secret, say)."""
+        new: set[str] = set()
+        for secret in secrets:
+            if secret and _worth_masking(secret):
+                new |= encodings(secret) - self._literals
         if not new:
             return
         self._literals |= new
         ordered = sorted(self._literals, key=len, reverse=True)
         self._literal_re = re.compile("|".join(re.escape(s) for s in ordered))
+        self._build_gate()
 
+    @property
+    def known_values(self) -> int:
+        return len(self._literals)
+
+    def _build_gate(self) -> None:
+        needles: list[str] = []
+        where: dict[str, int] = {}
+        self._needle_rules: list[list[int]] = []  # gate index -> rules it opens (-1: the literals)
+
+        def needle_index(needle: str) -> int:
+            if needle not in where:
+                where[needle] = len(needles)
+                needles.append(needle)
+                self._needle_rules.append([])
+            return where[needle]
+
+        for number, rule in enumerate(self._rules):
+            for needle in rule.needles or ():
+                self._needle_rules[needle_index(needle)].append(number)
+        self._needle_rules[needle_index(_KEY_BLOCK_NEEDLE)].append(-2)
+        for literal in self._literals:
+            self._needle_rules[needle_index(literal.lower())].append(-1)
+        ungated = [number for number, rule in enumerate(self._rules) if not rule.needles]
+        self._needles = needles
+        self._ungated = ungated
+        self._gate = _Gate(needles, [self._rules[n].pattern for n in ungated])
+
+    # -- masking ----------------------------------------------------------------------------------
     def mask(self, text: str) -> str:
         """`text` (one line or a batch of lines joined by newlines) with every secret masked."""
-        if self._literal_re is not None and any(secret in text for secret in self._literals):
-            text = self._literal_re.sub(MASK, text)
-        lower: str | None = None
-        for pattern, must_have, words in _PATTERNS:
-            if must_have and not all(part in text for part in must_have):
+        if not text:
+            return text
+        hits = self._gate.hits(text)
+        if not hits and not self._in_key_block:
+            return text
+        opened: dict[int, list[str]] = {}
+        literals = key_block = False
+        count = len(self._needles)
+        for hit in hits:
+            if hit >= count:
+                opened.setdefault(self._ungated[hit - count], [])
                 continue
-            if words:
-                if lower is None:
-                    lower = text.lower()
-                if not any(word in lower for word in words):
-                    continue
-                masked = _sub_where(pattern, text, lower, words)
-            else:
-                masked = _sub_where(pattern, text, text, must_have[:1])
+            for number in self._needle_rules[hit]:
+                if number == -1:
+                    literals = True
+                elif number == -2:
+                    key_block = True
+                else:
+                    opened.setdefault(number, []).append(self._needles[hit])
+        if literals and self._literal_re is not None:
+            text = self._literal_re.sub(MASK, text)
+        if key_block or self._in_key_block:  # before the rules: they may touch the BEGIN marker
+            text = self._mask_key_blocks(text)
+        lower: str | None = None
+        for number in sorted(opened):
+            rule = self._rules[number]
+            needles = opened[number]
+            if lower is None:
+                lower = text.lower()
+            masked = _apply(rule, text, lower if len(lower) == len(text) else None, needles)
             if masked != text:
                 text, lower = masked, None
         return text
 
+    def mask_lines(self, lines: list[str]) -> list[str]:
+        """A batch of lines masked at once (one gate pass); the same list when nothing changed."""
+        joined = "\n".join(lines)
+        masked = self.mask(joined)
+        return lines if masked is joined else masked.split("\n")
 
-_MAX_LOCAL_LINES = 64
+    def mask_value(self, value: Any) -> Any:
+        """Every string inside `value` (str, dict, list, tuple, frozen dataclass) masked."""
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, dict):
+            return {k: self.mask_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.mask_value(v) for v in value]
+        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+            return tuple(self.mask_value(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {}
+            for f in dataclasses.fields(value):
+                if not f.init:
+                    continue
+                old = getattr(value, f.name)
+                new = self.mask_value(old)
+                if new is not old and new != old:
+                    changes[f.name] = new
+            return dataclasses.replace(value, **changes) if changes else value
+        return value
+
+    def _mask_key_blocks(self, text: str) -> str:
+        lines = text.split("\n")
+        changed = False
+        for i, line in enumerate(lines):
+            if self._in_key_block:
+                if _KEY_END in line:
+                    self._in_key_block = 0
+                    head, end, tail = line.partition(_KEY_END)
+                    new = (MASK if head.strip() else head) + end + tail
+                else:
+                    self._in_key_block -= 1
+                    new = MASK if line.strip() else line
+                if new != line:
+                    lines[i], changed = new, True
+                continue
+            begin = _KEY_BEGIN.search(line)
+            if begin is not None:
+                rest = line[begin.end():]
+                if _KEY_END not in rest:
+                    self._in_key_block = _KEY_BLOCK_MAX_LINES
+                    if rest.strip():
+                        lines[i], changed = line[: begin.end()] + MASK, True
+        return "\n".join(lines) if changed else text
 
 
-def _sub_where(pattern: re.Pattern[str], text: str, hay: str, needles: tuple[str, ...]) -> str:
-    """`pattern` applied to the lines of `text` that hold a needle (found in `hay`, which has the
-    same offsets): every match holds one, and none crosses a line. In a 5000-line batch with one
-    such line this is one short regex pass instead of a pass over the whole batch."""
-    repl = _keep_groups_around_secret if pattern.groups == 3 else _keep_prefix
-    if "\n" not in text or len(hay) != len(text):
+def _apply(rule: Rule, text: str, lower: str | None, needles: list[str]) -> str:
+    """`rule` applied to the lines of `text` holding one of its `needles` (found in `lower`, which
+    has the same offsets), or to the whole text when there is no needle or too many such lines."""
+    pattern = rule.pattern
+
+    def repl(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if "\n" in whole:  # a `\s` reached over a line end: mask each line on its own
+            return "\n".join(pattern.sub(repl, part) for part in whole.split("\n"))
+        if rule.name_group is not None and not is_secret_key(match.group(rule.name_group) or ""):
+            return whole
+        spans = _secret_spans(rule, match)
+        if not spans:
+            return whole
+        base = match.start()
+        out, last = [], 0
+        for start, end in spans:
+            out += [whole[last : start - base], MASK]
+            last = end - base
+        out.append(whole[last:])
+        return "".join(out)
+
+    if not needles or lower is None or "\n" not in text:
         return pattern.sub(repl, text)
     spans: set[tuple[int, int]] = set()
     for needle in needles:
-        at = hay.find(needle)
+        at = lower.find(needle)
         while at != -1:
             start = text.rfind("\n", 0, at) + 1
             end = text.find("\n", at)
@@ -101,18 +291,37 @@ def _sub_where(pattern: re.Pattern[str], text: str, hay: str, needles: tuple[str
             spans.add((start, end))
             if len(spans) > _MAX_LOCAL_LINES:
                 return pattern.sub(repl, text)
-            at = hay.find(needle, end)
+            at = lower.find(needle, end)
     pieces, last = [], 0
     for start, end in sorted(spans):
+        if start < last:
+            continue
         pieces += [text[last:start], pattern.sub(repl, text[start:end])]
         last = end
     pieces.append(text[last:])
     return "".join(pieces)
 
 
-def _keep_prefix(match: re.Match[str]) -> str:
-    return match.group(1) + MASK
+def _secret_spans(rule: Rule, match: re.Match[str]) -> list[tuple[int, int]]:
+    """Where the secret is in `match`: the rule's groups, else the longest group, else all of it."""
+    groups = rule.secret_groups
+    if not groups and match.re.groups:
+        longest = max(range(1, match.re.groups + 1), key=lambda g: len(match.group(g) or ""))
+        if len(match.group(longest) or "") >= _MIN_SECRET_LEN:
+            groups = (longest,)
+    if groups:
+        spans = [match.span(g) for g in groups if match.group(g)]
+        return [(a, b) for a, b in spans if not _already_masked(match.string[a:b])]
+    start, end = match.span()
+    whole = match.string
+    while start < end and whole[start] in _TRIM_LEAD:
+        start += 1
+    while end > start and whole[end - 1] in _TRIM_TAIL:
+        end -= 1
+    if end - start < 4 or _already_masked(whole[start:end]):
+        return []
+    return [(start, end)]
 
 
-def _keep_groups_around_secret(match: re.Match[str]) -> str:
-    return match.group(1) + MASK + match.group(3)
+def _already_masked(secret: str) -> bool:
+    return not secret.strip("*")
