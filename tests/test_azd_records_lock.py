@@ -51,10 +51,9 @@ def test_record_buffers_until_opened_and_flushes_each_batch(tmp_path: Path) -> N
     record.write_raw(["early"])
     record.write_event(StepStarted(step="environment", title="Environment"))
     folder = record.open(tmp_path, "dev")
-    record.write_raw(["a", "b"])
+    record.write_event(LinesReceived.of("provision", ["a", "b"]))  # a batch's lines go to raw.log
     # flushed as it streams: readable before close
     assert (folder / "raw.log").read_text() == "early\na\nb\n"
-    record.write_event(LinesReceived.of("provision", ["a", "b"]))
     events = [json.loads(x) for x in (folder / "events.jsonl").read_text().splitlines()]
     assert events[0]["type"] == "step_started"
     assert events[1] == {**events[1], "type": "lines", "count": 2, "raw_log_end": 3}

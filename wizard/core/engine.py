@@ -33,7 +33,7 @@ from wizard.core.options import EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from wizard.core.ports import AzurePorts
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
-from wizard.core.redact import Redactor
+from wizard.core.redact import MaskingDict, Redactor, secret_values
 from wizard.core.runner import ProcessResult, ProcessRunner
 from wizard.core.step_state import StepOutcome, StepState, TargetState
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
@@ -72,7 +72,8 @@ class Engine:
         self.steps: dict[StepId, StepState] = {s: StepState(s) for s in options.plan.steps}
         self.env_values: dict[str, str] = {}
         self.lock: EnvLock | None = None
-        self.facts: dict[str, Any] = {}  # endpoints, telephony, ... for the summary
+        # endpoints, telephony, ... for the summary and the screens; masked as they are stored
+        self.facts: dict[str, Any] = MaskingDict(lambda value: self.redactor.mask_value(value))
         self._ports = ports
         self._cancelled = False
         self._current: StepId | None = None
@@ -83,12 +84,17 @@ class Engine:
     def subscribe(self, sink: Sink) -> None:
         self._sinks.append(sink)
 
-    def emit(self, event: Event) -> None:
+    def emit(self, event: Event, *, masked: bool = False) -> Event:
+        """The one way out of the engine: every event is masked here (a streamed batch already is:
+        `stream` masks it first, for its own diagnosis), then recorded and handed to the sinks."""
+        if not masked:
+            event = self.redactor.mask_event(event)
         if isinstance(event, TargetChanged):
             self._apply_target(event)
         self.record.write_event(event)
         for sink in self._sinks:
             sink(event)
+        return event
 
     @property
     def azd_unavailable(self) -> str | None:
@@ -105,7 +111,7 @@ class Engine:
 
         if self.env_name:
             self.env_values = read_env_values(self.project.root, self.env_name)
-            self.redactor = Redactor.from_env_values(self.env_values)
+            self.redactor.add(secret_values(self.env_values))
         return self.env_values
 
     def use_environment(self, name: str) -> None:
@@ -161,13 +167,11 @@ class Engine:
         )
 
     def notice(self, step: StepId, level: str, text: str, target: str | None = None) -> None:
-        self.emit(Notice(step=step.value, level=level, text=self.redactor.mask(text), target=target, ts=self.clock()))
+        self.emit(Notice(step=step.value, level=level, text=text, target=target, ts=self.clock()))
 
     def say(self, step: StepId, *texts: str) -> None:
         """Lines of the wizard's own (not from azd), into the log and the raw record."""
-        lines = [self.redactor.mask(t) for t in texts]
-        self.record.write_raw(lines)
-        self.emit(LinesReceived.of(step.value, lines, stream="wizard", ts=self.clock()))
+        self.emit(LinesReceived.of(step.value, texts, stream="wizard", ts=self.clock()))
 
     # -- streaming a command ----------------------------------------------------------------------
     async def stream(self, step: StepId, argv: list[str]) -> tuple[ProcessResult, Failure | None]:
@@ -190,10 +194,10 @@ class Engine:
             joined = "\n".join(batch)
             masked = self.redactor.mask(joined)
             texts = batch if masked is joined else masked.split("\n")
-            self.record.write_raw(texts)
             targets, updates = attribute(parser, texts, masked)
             recent.extend(map(Line, texts[-RECENT_LINES:], targets[-RECENT_LINES:]))
-            self.emit(LinesReceived(step=step.value, texts=tuple(texts), targets=tuple(targets), ts=self.clock()))
+            event = LinesReceived(step=step.value, texts=tuple(texts), targets=tuple(targets), ts=self.clock())
+            self.emit(event, masked=True)
             for update in updates.values():
                 self.target(step, update.target, update.status, update.phase, update.detail)
 
@@ -247,7 +251,7 @@ class Engine:
             self._finish_step(state, StepOutcome(StepStatus.CANCELLED, detail="cancelled"))
             raise
         except (InputError, ProjectError, AzdError) as exc:
-            failure = Failure(step=step.value, target=None, cause=self.redactor.mask(str(exc)), kb_id=None)
+            failure = Failure(step=step.value, target=None, cause=str(exc), kb_id=None)
             outcome = StepOutcome(StepStatus.FAILED, failure=failure)
             self.facts["input_error"] = str(exc)
         if self._cancelled and outcome.status is not StepStatus.FAILED:
@@ -272,7 +276,8 @@ class Engine:
             detail=outcome.detail,
             ts=state.finished,
         )
-        self.emit(event)
+        event = self.emit(event)
+        state.failure = event.failure  # what the summary keeps is what was shown: masked
         self._current = None
         return event
 
@@ -320,11 +325,12 @@ class Engine:
             code = EXIT_USAGE if "input_error" in self.facts else EXIT_FAILED
         else:
             status, code = "done", EXIT_OK
-        summary = self.summary(status)
-        path = self.record.write_summary(summary)
-        message = self.final_message(status)
-        self._finished = RunFinished(ok=status == "done", status=status, exit_code=code, summary=summary, message=message, ts=self.clock())
-        self.emit(self._finished)
+        finished = RunFinished(
+            ok=status == "done", status=status, exit_code=code, summary=self.summary(status), message=self.final_message(status), ts=self.clock()
+        )
+        finished = self.redactor.mask_event(finished)  # masked before summary.json, like everything
+        path = self.record.write_summary(finished.summary)
+        self._finished = self.emit(finished, masked=True)  # type: ignore[assignment]
         self.record.close()
         if self.lock is not None:
             self.lock.release()

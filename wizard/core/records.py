@@ -77,7 +77,8 @@ class RunRecord:
 
     def write_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived):
-            # The text is in raw.log already; the event keeps where it landed.
+            # The text goes to raw.log; the event keeps where it landed.
+            self.write_raw(list(event.texts))
             data: dict[str, Any] = {
                 "type": event.kind,
                 "ts": event.ts,

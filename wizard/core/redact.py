@@ -21,8 +21,8 @@ import dataclasses
 import json
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from wizard.core.secret_rules import Rule, all_rules, is_secret_key
 
@@ -38,7 +38,9 @@ _KEY_BEGIN = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _KEY_END = "-----END"
 _KEY_BLOCK_MAX_LINES = 200  # a 4096-bit RSA key is ~50 lines; a lost END marker must not mask forever
 
-__all__ = ["MASK", "Redactor", "is_secret_key", "secret_values"]
+E = TypeVar("E")
+
+__all__ = ["MASK", "MaskingDict", "Redactor", "is_secret_key", "secret_values"]
 
 
 def secret_values(values: Mapping[str, str]) -> list[str]:
@@ -232,6 +234,14 @@ class Redactor:
             return dataclasses.replace(value, **changes) if changes else value
         return value
 
+    def mask_event(self, event: E) -> E:
+        """An engine event with every text in it masked (a batch of lines in one pass)."""
+        texts = getattr(event, "texts", None)
+        if isinstance(texts, tuple):  # LinesReceived: the flood path, one gate pass per batch
+            masked = self.mask_lines(list(texts))
+            return event if masked == list(texts) else dataclasses.replace(event, texts=tuple(masked))  # type: ignore[type-var]
+        return self.mask_value(event)  # type: ignore[no-any-return]
+
     def _mask_key_blocks(self, text: str) -> str:
         lines = text.split("\n")
         changed = False
@@ -255,6 +265,27 @@ class Redactor:
                     if rest.strip():
                         lines[i], changed = line[: begin.end()] + MASK, True
         return "\n".join(lines) if changed else text
+
+
+class MaskingDict(dict[str, Any]):
+    """A dict whose values are masked as they are stored (the engine's facts: the summary and the
+    screens read them directly)."""
+
+    def __init__(self, mask: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._mask = mask
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, self._mask(value))
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
 
 def _apply(rule: Rule, text: str, lower: str | None, needles: list[str]) -> str:
