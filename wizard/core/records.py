@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from wizard.core.events import Event, LinesReceived
+from wizard.core.redact import Redactor
 
 RUNS_DIR = ("wizard", "runs")
 
@@ -118,9 +119,19 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class PastRun:
+    """A recorded run as read back: its summary masked with its environment's redactor (a record
+    written before a secret was known, or by an older wizard, still shows none)."""
+
     run_id: str
     dir: Path
     summary: dict[str, Any] | None
+    redactor: Redactor | None = None
+
+    def raw_lines(self) -> list[str]:
+        """raw.log's lines, masked. OSError when it cannot be read."""
+        text = (self.dir / "raw.log").read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        return (self.redactor or Redactor()).mask_lines(lines) if lines else lines
 
     @property
     def status(self) -> str:
@@ -143,19 +154,20 @@ class PastRun:
         return (max(ends) - min(starts)) if starts and ends else None
 
 
-def list_runs(project_root: Path, env: str) -> list[PastRun]:
-    """Past runs of an environment, newest first."""
+def list_runs(project_root: Path, env: str, redactor: Redactor | None = None) -> list[PastRun]:
+    """Past runs of an environment, newest first, masked with the environment's secrets."""
     folder = runs_dir(project_root, env)
     if not folder.is_dir():
         return []
+    redactor = redactor or Redactor.for_environment(project_root, env)
     runs = []
     for child in sorted(folder.iterdir(), key=lambda p: p.name, reverse=True):
         if not child.is_dir():
             continue
         summary = None
         try:
-            summary = json.loads((child / "summary.json").read_text(encoding="utf-8"))
+            summary = redactor.mask_value(json.loads((child / "summary.json").read_text(encoding="utf-8")))
         except (OSError, ValueError):
             summary = None
-        runs.append(PastRun(run_id=child.name, dir=child, summary=summary))
+        runs.append(PastRun(run_id=child.name, dir=child, summary=summary, redactor=redactor))
     return runs

@@ -22,6 +22,7 @@ import json
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from wizard.core.secret_rules import Rule, all_rules, is_secret_key
@@ -127,6 +128,16 @@ class Redactor:
     @classmethod
     def from_env_values(cls, values: Mapping[str, str]) -> Redactor:
         return cls(secret_values(values))
+
+    @classmethod
+    def for_environment(cls, project_root: Path | None, env: str | None) -> Redactor:
+        """The redactor for text from an azd environment: its secret values, and every pattern
+        (just the patterns when there is no project or environment)."""
+        if project_root is None or not env:
+            return cls()
+        from wizard.core.project import read_env_values
+
+        return cls.from_env_values(read_env_values(project_root, env))
 
     # -- what is secret ---------------------------------------------------------------------------
     def add(self, secrets: Iterable[str]) -> None:

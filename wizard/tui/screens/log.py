@@ -76,7 +76,7 @@ def open_run_log(app: App[object], run: PastRun) -> None:
     """A past run's raw.log in the log screen, or a notice saying why it cannot be read."""
     path = run.dir / "raw.log"
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = run.raw_lines()
     except OSError as exc:
         app.notify(f"cannot read {path}: {exc.strerror}", severity="error", markup=False)
         return
