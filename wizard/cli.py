@@ -29,11 +29,17 @@ exit codes: 0 success, 1 a step failed (the last line names step and target),
 """
 
 
-def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    """Common flags work before or after the command; a subcommand must not reset them."""
+def _where(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """-C/-e work before or after the command; a subcommand must not reset them."""
     unset = None if top else argparse.SUPPRESS
     parser.add_argument("-C", "--project-dir", metavar="DIR", default=unset, help="azd project directory (default: search from the current directory)")
     parser.add_argument("-e", "--env", metavar="NAME", default=unset, help="azd environment name")
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Common flags work before or after the command; a subcommand must not reset them."""
+    unset = None if top else argparse.SUPPRESS
+    _where(parser, top=top)
     parser.add_argument(
         "--simulate",
         nargs="?",
@@ -110,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="diagnose a saved azd transcript")
     explain.add_argument("file", nargs="?", default="-", help="transcript file, or - for standard input")
+    _where(explain)  # the environment whose secret values the output must not show
     explain.add_argument("--json", action="store_true")
 
     serve = sub.add_parser("serve", help="serve the TUI in a browser (textual-serve)")
