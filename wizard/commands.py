@@ -23,6 +23,7 @@ from wizard.core.steps import Plan, PlanError, StepId
 
 if TYPE_CHECKING:
     from wizard.core.engine import Engine
+    from wizard.core.redact import Redactor
 
 
 class UsageError(Exception):
@@ -272,12 +273,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
             data = Path(args.file).read_bytes()
         except OSError as exc:
             raise UsageError(f"{args.file}: {exc.strerror}") from None
-    failures = explain(data.decode("utf-8", errors="replace"))
+    text = explain_redactor(args).mask(data.decode("utf-8", errors="replace"))
+    failures = explain(text)
     if args.json:
         print(json.dumps(explain_json(failures), indent=2, ensure_ascii=False))
     else:
         render_explain(failures, sys.stdout)
     return 1 if failures else 0
+
+
+def explain_redactor(args: argparse.Namespace) -> Redactor:
+    """A transcript pasted from an environment may hold its secret values: mask them too, for the
+    environment named by -e (or the project's default one), in the project of -C or the cwd."""
+    from wizard.core.project import read_default_environment
+    from wizard.core.redact import Redactor
+
+    try:
+        root = load_project(project_dir(args)).root
+    except ProjectError:
+        return Redactor()
+    return Redactor.for_environment(root, getattr(args, "env", None) or read_default_environment(root))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
