@@ -75,10 +75,10 @@ def measure_bare(base: Path) -> tuple[float, int]:
 def measure_plain(base: Path) -> tuple[float, int]:
     """Engine streaming the flood's provision into the --plain renderer (verbose) writing a file."""
     from wizard.backends import BackendChoice, simulator_backend
+    from wizard.cli.renderer import PlainRenderer
     from wizard.core.engine import Engine, RunOptions
     from wizard.core.events import LinesReceived
     from wizard.core.steps import StepId
-    from wizard.plain import PlainRenderer
 
     project, _, _ = flood_project(base)
     out = open(base / "plain-out.txt", "w", encoding="utf-8")
@@ -122,7 +122,7 @@ from pathlib import Path
 from wizard.backends import BackendChoice, simulator_backend
 from wizard.core.engine import Engine, RunOptions
 from wizard.core.steps import StepId
-from wizard.plain import PlainRenderer
+from wizard.cli.renderer import PlainRenderer
 
 def rss_mb():
     with open("/proc/self/status") as f:

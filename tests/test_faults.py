@@ -83,9 +83,9 @@ HOSTILE = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(text=HOSTILE)
 def test_hostile_output_never_breaks_cleaning_parsing_or_plain_rendering(text: str) -> None:
+    from wizard.cli.renderer import PlainRenderer
     from wizard.core.ansi import clean_line
     from wizard.core.parse import OutputParser
-    from wizard.plain import PlainRenderer
 
     cleaned = clean_line(text)
     parser = OutputParser("deploy")

@@ -11,9 +11,9 @@ import pytest
 from tests.test_preflight import FakeAzd, FakeProviders, FakeTools, fake_ports, make_ctx
 from tests.test_preflight_fixes import faulty_accelerator
 from wizard.backends import azd_backend
+from wizard.cli.preflight_command import run_preflight_command
 from wizard.core.engine import RunOptions
 from wizard.core.preflight import PreflightContext, run_preflight
-from wizard.core.preflight_cli import run_preflight_command
 from wizard.core.project import load_project
 
 
@@ -105,7 +105,7 @@ async def test_bad_project_and_unknown_env(tmp_path: Path) -> None:
 
 async def test_simulated_tools(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from tests.test_preflight import copy_fixture
-    from wizard.simulator.tools import SIM_SUBSCRIPTION, SIM_TENANT, SimulatedTools
+    from wizard.simulator.local_tools import SIM_SUBSCRIPTION, SIM_TENANT, SimulatedTools
 
     monkeypatch.setenv("DEPLOY_WIZARD_SIM_SPEED", "0")
     monkeypatch.setenv("DEPLOY_WIZARD_SIM_SCENARIO", "happy")

@@ -113,7 +113,7 @@ def simulator_backend(choice: BackendChoice) -> Backend:
         return simulated_ports(root, env_name, scenario=scenario)
 
     def tools() -> ToolsLike:
-        from wizard.simulator.tools import SimulatedTools
+        from wizard.simulator.local_tools import SimulatedTools
 
         return SimulatedTools(scenario, choice.speed)
 

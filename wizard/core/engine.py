@@ -36,7 +36,7 @@ from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import MaskingDict, Redactor, secret_values
 from wizard.core.runner import ProcessResult, ProcessRunner
 from wizard.core.step_state import StepOutcome, StepState, TargetState
-from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
+from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, describe_target
 
 RECENT_LINES = 400
 
@@ -358,16 +358,9 @@ class Engine:
         for state in self.steps.values():
             if state.status is StepStatus.FAILED and state.failure is not None:
                 failure = state.failure
-                target = _describe_target(failure.target)
+                target = describe_target(failure.target)
                 return f"{state.id.value} failed: {target} — {failure.cause}"
             if state.status is StepStatus.CANCELLED:
                 return f"{state.id.value} cancelled"
         return status
 
-
-def _describe_target(target: str | None) -> str:
-    """`service:webchat-demo` → `service webchat-demo`."""
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    return f"{kind} {name}"

@@ -23,7 +23,7 @@ from wizard.core.options import RunOptions
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.steps import FLOW, Plan, StepId, StepStatus
 from wizard.tui.gc_pause import pause_full_gc
-from wizard.tui.state import RunState
+from wizard.tui.run_state import RunState
 
 Clock = Callable[[], float]
 EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock, Backend], Any]
@@ -390,7 +390,7 @@ class WizardApp(App[int]):
         self.exit(self.return_code_hint, return_code=self.return_code_hint)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from wizard.tui.commands import wizard_commands
+        from wizard.tui.palette import wizard_commands
 
         yield from super().get_system_commands(screen)
         yield from wizard_commands(self)

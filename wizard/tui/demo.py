@@ -78,7 +78,7 @@ def reset_demo(app: WizardApp, why: str = "") -> None:
 
 async def _reset(app: WizardApp, why: str) -> None:
     from wizard.core.steps import Plan
-    from wizard.tui.state import RunState
+    from wizard.tui.run_state import RunState
 
     assert app.project is not None
     if app.engine is not None and app.started:

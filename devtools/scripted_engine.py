@@ -1,6 +1,6 @@
 """A scripted stand-in for the Engine: the same interface and event shapes, fixed content and times.
 
-For snapshot tests and `python -m wizard.tui.screenshots`, where every pixel must be stable (the
+For snapshot tests and `python -m devtools.screenshots`, where every pixel must be stable (the
 real engine's run ids, temp paths and timings are not). Behaviour tests use the real engine on the
 simulator; this only has to look like it.
 """

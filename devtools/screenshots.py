@@ -1,4 +1,4 @@
-"""`python -m wizard.tui.screenshots [DIR]`: regenerate screenshots/<screen>.svg for every screen.
+"""`python -m devtools.screenshots [DIR]`: regenerate screenshots/<screen>.svg for every screen.
 
 Each scene builds a WizardApp on the scripted engine (fixed content, fixed clock, no blink) over a
 copy of the sample in a fixed folder, and drives it with keys. The snapshot tests use the same
@@ -19,11 +19,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from devtools.scripted_engine import T0, scripted_factory
 from wizard.backends import BackendChoice
 from wizard.core.options import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
-from wizard.tui.scripted import T0, scripted_factory
 from wizard.tui.widgets.target_table import TargetTable
 
 SIZES = ((120, 40), (80, 24))

@@ -130,10 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from wizard import commands
+    from wizard.cli import handlers
 
     try:
-        return commands.dispatch(args)
+        return handlers.dispatch(args)
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130

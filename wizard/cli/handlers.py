@@ -125,7 +125,7 @@ async def check_azd(engine: Engine) -> None:
 
 # -- running ---------------------------------------------------------------------------------------
 async def run_plain(options: RunOptions, backend: Backend, *, verbose: bool = False) -> int:
-    from wizard.plain import PlainRenderer
+    from wizard.cli.renderer import PlainRenderer
 
     validate(options)
     renderer = PlainRenderer(verbose=verbose)
@@ -178,7 +178,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
-    from wizard.core.preflight_cli import run_preflight_command
+    from wizard.cli.preflight_command import run_preflight_command
 
     options = base_options(args, project_dir(args), with_tests=args.with_tests)
     return asyncio.run(
@@ -250,21 +250,21 @@ async def verify_json(options: RunOptions, backend: Backend) -> int:
 
 
 def cmd_teardown(args: argparse.Namespace) -> int:
-    from wizard.core.teardown_cli import run_teardown_command
+    from wizard.cli.teardown_command import run_teardown_command
 
     options = base_options(args, project_dir(args))
     return asyncio.run(run_teardown_command(options, backend_for(choice_from(args)), confirm=args.confirm, remove_local=args.remove_local))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from wizard.core.report import run_report_command
+    from wizard.cli.report_command import run_report_command
 
     return run_report_command(project_dir(args), env=args.env, last=args.last, json_out=args.json)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from wizard.cli.explain_command import render_explain
     from wizard.core.explain import explain, explain_json
-    from wizard.explain_render import render_explain
 
     if args.file == "-":
         data = sys.stdin.buffer.read()

@@ -20,7 +20,7 @@ from wizard.core.teardown import Leftover, find_leftovers, plan_teardown, remove
 async def run_teardown_command(
     options: RunOptions, backend: Backend, *, confirm: str | None, remove_local: bool = False, out: IO[str] | None = None
 ) -> int:
-    from wizard.plain import PlainRenderer
+    from wizard.cli.renderer import PlainRenderer
 
     out = out or sys.stdout
     project = load_project(options.project_dir)
