@@ -60,7 +60,7 @@ def env_secrets(seed: int = 17) -> tuple[EnvSecret, ...]:
         EnvSecret("BACKEND_API_TOKEN", _j("tk", g.pick(ALNUM, 30))),
         EnvSecret("AZURE_STORAGE_SAS", _j("sv=2022-11-02&ss=b&sp=r&s", "ig=", urllib.parse.quote(g.b64key(32), safe=""))),
         EnvSecret("SQL_ADMIN_PWD", _j(g.pick(ALNUM, 10), "!#", g.pick(ALNUM, 6))),
-        EnvSecret("ARM_CLIENT_CREDENTIAL", g.pick(ALNUM + "-_", 40)),
+        EnvSecret("ARM_CLIENT_CREDENTIAL", _j(g.pick(ALNUM, 1), g.pick(ALNUM + "-_", 39))),
     )
 
 
