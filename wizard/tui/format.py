@@ -57,3 +57,14 @@ def status_text(status: str, *, check: bool = False, label: bool = False) -> Tex
     """An icon (and optionally the status word) coloured by status."""
     icon = (CHECK_ICONS if check else ICONS).get(status, "•")
     return Text(f"{icon} {status}" if label else icon, style=STATUS_STYLES.get(status, ""))
+
+
+def masked_error(app: object, exc: BaseException) -> str:
+    """An exception's text for a notification, through the engine's redactor (an SDK error may
+    quote a connection string): the TUI shows nothing the engine would not."""
+    redactor = getattr(getattr(app, "engine", None), "redactor", None)
+    if redactor is None:
+        from wizard.core.redact import Redactor
+
+        redactor = Redactor()
+    return str(redactor.mask(str(exc)))

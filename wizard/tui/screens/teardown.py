@@ -19,7 +19,7 @@ from wizard.core.events import Event, LinesReceived, RunFinished, StepFinished, 
 from wizard.core.project import list_environments
 from wizard.core.steps import StepId
 from wizard.core.teardown import Leftover
-from wizard.tui.format import plain
+from wizard.tui.format import masked_error, plain
 from wizard.tui.leftover_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
@@ -256,7 +256,7 @@ class TeardownScreen(WizardScreen):
         try:
             done = await asyncio.to_thread(clean_leftover, item, self.context, typed)
         except Exception as exc:  # refused or failed: say so, keep it listed
-            self.notify(f"{item.name}: {exc}", severity="error", markup=False)
+            self.notify(f"{item.name}: {masked_error(self.app, exc)}", severity="error", markup=False)
             return
         self.cleaned[item.name] = done
         index = self.leftovers.index(item)
