@@ -414,7 +414,9 @@ class WizardApp(App[int]):
         try:
             fixed = await fix_checks(self.engine, check_ids, ask=confirm if ask else None)
         except Exception as exc:  # the preflight package raised: say so, keep the app alive
-            self.notify(f"fix failed: {exc}", severity="error", markup=False)
+            from wizard.tui.format import masked_error
+
+            self.notify(f"fix failed: {masked_error(self, exc)}", severity="error", markup=False)
             fixed = []
         finally:
             self._busy = False
