@@ -64,6 +64,12 @@ def env_secrets(seed: int = 17) -> tuple[EnvSecret, ...]:
     )
 
 
+def process_env_secret(seed: int = 23) -> EnvSecret:
+    """A credential in the wizard's own process environment (a CI's), inherited by azd and hooks."""
+    g = _Gen(seed)
+    return EnvSecret("ARM_CLIENT_SECRET", _j(g.pick(ALNUM, 4), "~", g.pick(ALNUM + "_.", 30)))
+
+
 def planted(seed: int = 7) -> tuple[Planted, ...]:
     """At least 30 kinds, every one the issue lists among them."""
     g = _Gen(seed)
@@ -194,6 +200,8 @@ def planted(seed: int = 7) -> tuple[Planted, ...]:
     add("env-value-urlencoded", f"encoded {urllib.parse.quote(value, safe='')}", urllib.parse.quote(value, safe=""))
     b64 = base64.b64encode(value.encode()).decode()
     add("env-value-base64", f"b64 {b64}", b64)
+    ci = process_env_secret()
+    add("process-env-value", f"ci says {ci.value}", ci.value)
     return tuple(out)
 
 

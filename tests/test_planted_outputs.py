@@ -27,7 +27,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import run_wizard
-from tests.planted_secrets import env_secrets, planted
+from tests.planted_secrets import env_secrets, planted, process_env_secret
 
 pytestmark = pytest.mark.slow
 
@@ -93,9 +93,10 @@ def _record(project: Path) -> Path:
 def test_no_planted_secret_reaches_the_command_line_outputs(tmp_path: Path) -> None:
     project = planted_project(tmp_path)
     step_summary = tmp_path / "step-summary.md"
+    ci = process_env_secret()
     result = run_wizard(
         "run", "--plain", "--verbose", "--simulate", "-C", str(project), "-e", "dev", "--yes",
-        GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(step_summary),
+        GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(step_summary), **{ci.name: ci.value},
     )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr
     record = _record(project)
@@ -117,9 +118,9 @@ def test_no_planted_secret_reaches_the_command_line_outputs(tmp_path: Path) -> N
         "GitHub step summary": step_summary.read_text(encoding="utf-8"),
     }
     for args in (("report",), ("report", "--json")):
-        outputs[" ".join(args)] = run_wizard(*args, "-C", str(project)).stdout
+        outputs[" ".join(args)] = run_wizard(*args, "-C", str(project), **{ci.name: ci.value}).stdout
     # explain: of the raw log, and of a transcript pasted from a terminal (nothing masked in it)
-    outputs["explain raw.log"] = run_wizard("explain", str(record / "raw.log"), "-C", str(project), "-e", "dev").stdout
+    outputs["explain raw.log"] = run_wizard("explain", str(record / "raw.log"), "-C", str(project), "-e", "dev", **{ci.name: ci.value}).stdout
     pasted = tmp_path / "pasted.txt"
     lines = [line for p in PLANTED for line in p.lines]
     pasted.write_text(
@@ -129,11 +130,11 @@ def test_no_planted_secret_reaches_the_command_line_outputs(tmp_path: Path) -> N
         encoding="utf-8",
     )
     for args in ((), ("--json",)):
-        shown = run_wizard("explain", str(pasted), *args, "-C", str(project), "-e", "dev")
+        shown = run_wizard("explain", str(pasted), *args, "-C", str(project), "-e", "dev", **{ci.name: ci.value})
         assert shown.returncode == 1, shown.stdout + shown.stderr  # it found the failure
         outputs[f"explain {' '.join(args)} of a pasted transcript"] = shown.stdout
     # the default environment is used when -e is not given
-    outputs["explain without -e"] = run_wizard("explain", str(pasted), "-C", str(project)).stdout
+    outputs["explain without -e"] = run_wizard("explain", str(pasted), "-C", str(project), **{ci.name: ci.value}).stdout
     for where, text in outputs.items():
         assert_nothing_leaks(where, text)
 
@@ -146,7 +147,7 @@ async def until(pilot: Pilot[int], predicate: Callable[[], bool], limit: int = 6
     raise AssertionError("the app never reached the expected state")
 
 
-async def test_no_planted_secret_reaches_the_tui(tmp_path: Path) -> None:
+async def test_no_planted_secret_reaches_the_tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.widgets import Log, Static
 
     from wizard.backends import BackendChoice
@@ -157,6 +158,8 @@ async def test_no_planted_secret_reaches_the_tui(tmp_path: Path) -> None:
     from wizard.tui.widgets.failure_panel import FailurePanel
 
     project = planted_project(tmp_path)
+    ci = process_env_secret()
+    monkeypatch.setenv(ci.name, ci.value)
     options = RunOptions(project_dir=project, env_name="dev", yes=True)
     app = WizardApp(options, choice=BackendChoice(simulate=True, speed=0), autopilot=True, autopilot_delay=0, cursor_blink=False)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.planted_secrets import env_secrets, planted
+from tests.planted_secrets import env_secrets, planted, process_env_secret
 from wizard.core import redact
 from wizard.core.redact import MASK, Redactor, encodings
 from wizard.core.regex_gate import required_needles
 from wizard.core.secret_rules import all_rules, is_secret_key
 
 PLANTED = planted()
-ENV_VALUES = {s.name: s.value for s in env_secrets()}
+ENV_VALUES = {s.name: s.value for s in (*env_secrets(), process_env_secret())}
 
 
 def test_at_least_thirty_kinds_including_the_issue_s() -> None:
@@ -41,7 +41,7 @@ def test_pattern_rules_alone_mask_every_named_kind() -> None:
     """Without the environment's values, only the kinds that are nothing but a value survive."""
     redactor = Redactor()
     shown = {p.kind for p in PLANTED if any(s in redactor.mask("\n".join(p.lines)) for s in p.secrets)}
-    assert all(kind.startswith("env-value") for kind in shown), shown
+    assert all(kind.startswith(("env-value", "process-env")) for kind in shown), shown
 
 
 def test_ordinary_lines_are_left_alone() -> None:
@@ -70,7 +70,7 @@ def test_ordinary_lines_are_left_alone() -> None:
         ("SECRET_KEY_BASE", True), ("TF_VAR_admin_password", True),
         ("AZURE_KEY_VAULT_NAME", False), ("AZURE_KEY_VAULT_ENDPOINT", False), ("AZURE_LOCATION", False),
         ("SharedAccessKeyName", False), ("keyName", False), ("TOKEN_URL", False), ("password-stdin", False),
-        ("AZURE_SPEECH_KEY_ENABLED", False), ("key-vault-name", False), ("azurerm_key_vault_secret.acs", False),
+        ("AZURE_SPEECH_KEY_ENABLED", False), ("key-vault-name", False), ("azurerm_key_vault_secret.acs", False), ("PWD", False), ("OLDPWD", False), ("GIT_ASKPASS", False),
     ],
 )
 def test_secret_names(name: str, secret: bool) -> None:

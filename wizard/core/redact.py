@@ -131,13 +131,17 @@ class Redactor:
 
     @classmethod
     def for_environment(cls, project_root: Path | None, env: str | None) -> Redactor:
-        """The redactor for text from an azd environment: its secret values, and every pattern
-        (just the patterns when there is no project or environment)."""
-        if project_root is None or not env:
-            return cls()
-        from wizard.core.project import read_env_values
+        """The redactor for text from an azd environment: its secret values, the secret-named
+        variables of this process's environment (azd and its hooks inherit them: a CI's
+        `AZURE_CLIENT_SECRET`, `GITHUB_TOKEN`), and every pattern."""
+        import os
 
-        return cls.from_env_values(read_env_values(project_root, env))
+        redactor = cls(secret_values(dict(os.environ)))
+        if project_root is not None and env:
+            from wizard.core.project import read_env_values
+
+            redactor.add(secret_values(read_env_values(project_root, env)))
+        return redactor
 
     # -- what is secret ---------------------------------------------------------------------------
     def add(self, secrets: Iterable[str]) -> None:

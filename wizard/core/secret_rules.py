@@ -35,6 +35,8 @@ _GLUED_SUFFIXES = ("key", "secret", "password", "passwd", "token")  # accountkey
 # ... or a word saying "the value of" follows one (`SECRET_KEY_BASE`, `TOKEN_VALUE`), or the name
 # ends in CONNECTION_STRING.
 _VALUE_SUFFIXES = frozenset({"value", "b64", "base64", "base", "hex", "pem"})
+# Names that look secret and are not: the shell's working directories.
+_NOT_SECRET_NAMES = frozenset({"pwd", "oldpwd"})
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -50,7 +52,7 @@ def _secret_word(word: str) -> bool:
 def is_secret_key(name: str) -> bool:
     """Whether a value stored or assigned under `name` is a secret (decided by its last word)."""
     words = name_words(name)
-    if not words:
+    if not words or name.lower() in _NOT_SECRET_NAMES:
         return False
     last = words[-1]
     if _secret_word(last):
