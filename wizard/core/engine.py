@@ -79,6 +79,8 @@ class Engine:
         self._current: StepId | None = None
         self._finished: RunFinished | None = None
         self.azd = AzdClient(list(backend.azd_command), self.project.root, self.env_name, extra_env=dict(backend.azd_env))
+        # credentials the wizard hands on: azd and every hook inherit this environment
+        self.redactor.add(secret_values(self.azd.child_env()))
 
     # -- plumbing ---------------------------------------------------------------------------------
     def subscribe(self, sink: Sink) -> None:
