@@ -196,3 +196,7 @@ def test_mask_value_walks_events_and_summaries() -> None:
     summary = {"steps": [{"failure": {"cause": secret, "evidence": [secret]}}], "ok": False, "n": 3}
     assert secret not in repr(redactor.mask_value(summary))
     assert redactor.mask_value(event.__class__(step="x", status="done", started=0.0, finished=1.0)).step == "x"
+
+
+def test_a_lone_surrogate_does_not_stop_the_masking() -> None:
+    assert Redactor().mask("\ud800 API_TOKEN=abcdefgh12345") == f"\ud800 API_TOKEN={MASK}"

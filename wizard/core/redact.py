@@ -101,7 +101,8 @@ class _Gate:
 
     def hits(self, text: str) -> set[int]:
         if self._set is not None:
-            found = self._set.Match(text)
+            # bytes: a lone surrogate (from a hostile decode) must not stop the masking
+            found = self._set.Match(text.encode("utf-8", "surrogatepass"))
             hits = set(found) if found else set()
         else:
             lower = text.lower()
