@@ -223,6 +223,8 @@ class Engine:
                 ts=self.clock(),
             )
         )
+        for note in self.backend.notes:  # what is simulated, and how, before anything runs
+            self.notice(StepId.ENVIRONMENT, "info", note)
 
     async def run_step(self, step: StepId) -> StepFinished:
         from wizard.core.flow import STEP_BODIES
