@@ -65,6 +65,8 @@ _JSON_FIELD_RE = {
 }
 _AUTOREST_RE = re.compile(r'\bCode="(?P<code>[\w.]+)"(?:\s+Message="(?P<msg>(?:[^"\\]|\\.)*)")?')
 _AZCLI_RE = re.compile(rf"(?:^\s*|ERROR: )\((?P<code>{_CODE})\) (?P<msg>.+)$")
+_CODE_FIELD_RE = re.compile(rf'^Code:\s*"?(?P<code>{_CODE})"?\s*$')
+_MESSAGE_FIELD_RE = re.compile(r'^Message:\s*"?(?P<msg>.*?)"?\s*$')
 _PORTAL_RE = re.compile(rf"\(Code: (?P<code>{_CODE})(?:, Target: (?P<target>[^)]+))?\)")
 _AADSTS_RE = re.compile(r"\b(?P<code>AADSTS\d{4,})(?::\s*(?P<msg>[^\\\"]*?))?(?=(?:\s*Trace ID:|\\r|\\n|\"|$))")
 _BICEP_RE = re.compile(
@@ -245,6 +247,12 @@ def parse_azure_errors(lines: Sequence[str], known_codes: frozenset[str] = froze
         m = _AZCLI_RE.search(text)
         if m and m["code"] not in _NOT_CODES:
             add(AzureError(m["code"], m["msg"], resource_in(m["msg"]), index=i))
+        m = _CODE_FIELD_RE.match(text)
+        if m:  # az CLI / terraform's `Code: "X"` then `Message: "…"`
+            nxt = lines[i + 1].strip().lstrip("│").strip() if i + 1 < len(lines) else ""
+            mm = _MESSAGE_FIELD_RE.match(nxt)
+            message = mm["msg"] if mm else ""
+            add(AzureError(m["code"], message, resource_in(message), index=i))
         for m in _PORTAL_RE.finditer(text):
             resource = m["target"] or resource_in(text[: m.start()])
             add(AzureError(m["code"], text[: m.start()].strip(), resource, index=i))
