@@ -26,7 +26,7 @@ from wizard.core.events import (
     TargetChanged,
 )
 from wizard.core.steps import STEP_TITLES, StepId
-from wizard.failure_text import describe_target, failure_lines
+from wizard.failure_text import annotation, describe_target, failure_lines
 
 ICONS = {
     "done": "✓",
@@ -146,7 +146,7 @@ class PlainRenderer:
                 self._write(f"    {line}")
             if self.github:
                 title = _gh_escape(f"{event.step} failed", prop=True)
-                self._write(f"::error title={title}::{_gh_escape(f'{failure.target or event.step}: {failure.cause}')}")
+                self._write(f"::error title={title}::{_gh_escape(annotation(failure, event.step))}")
         else:
             icon = ICONS.get(event.status, "•")
             detail = f" — {event.detail}" if event.detail else ""
