@@ -38,7 +38,11 @@ def test_fixture(row: dict) -> None:
     lines = clean_text(text)
     if row.get("mode") == "diagnose":
         failure = diagnose(
-            row["step"], [Line(t) for t in lines], target=row.get("given_target"), exit_code=1
+            row["step"],
+            [Line(t) for t in lines],
+            target=row.get("given_target"),
+            exit_code=1,
+            done=row.get("done", ()),
         )
         assert (failure.kb_id, failure.step, failure.target) == (
             row["id"],

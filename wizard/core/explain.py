@@ -18,9 +18,9 @@ from typing import Any
 
 from wizard.core.ansi import clean_text
 from wizard.core.azure_errors import parse_azure_errors
-from wizard.core.kb import known_codes
 from wizard.core.diagnose import analyse, best_match, entry_by_id
 from wizard.core.events import Failure
+from wizard.core.kb import known_codes
 from wizard.core.parse import _COMMAND_ECHO_RE, _COMMAND_STEPS, _TITLE_RE, OutputParser, _hook_step
 
 _FAILURE_KINDS = frozenset(
