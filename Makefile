@@ -33,7 +33,7 @@ diagnose-score: $(STAMP)  ## step/target/cause accuracy of the diagnosis over te
 	$(BIN)/python -m bench.diagnose_score
 
 screenshots: $(STAMP)  ## regenerate screenshots/*.svg for every screen
-	$(BIN)/python -m wizard.tui.screenshots
+	$(BIN)/python -m devtools.screenshots
 
 serve: $(STAMP)  ## the demo in a browser on http://127.0.0.1:8000
 	$(BIN)/deploy-wizard serve

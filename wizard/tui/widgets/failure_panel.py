@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from wizard.core.events import Failure
-from wizard.failure_text import failure_fields
-from wizard.tui.format import describe_target
-from wizard.tui.state import StepView
+from wizard.core.failure_view import failure_fields
+from wizard.core.steps import describe_target
+from wizard.tui.run_state import StepView
 
 _LABEL_STYLES = {"fix": "bold green", "code": "bold red", "resource": "bold", "where": "bold"}
 

@@ -1,22 +1,11 @@
-"""A failure as text: the one formatter behind `--plain`, `explain`, `report`, GitHub annotations
-and the TUI's failure panel (which styles the same fields, see `failure_fields`)."""
+"""A failure's fields as plain strings, in display order: the one source of the failure block in
+`--plain`, `explain`, `report` and GitHub annotations (`wizard.cli.failure_text`) and of the TUI's
+failure panel, which styles the same fields. No markup, no rich: plain data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from wizard.core.events import Failure
-
-_KIND_WORDS = {"auth": "sign-in", "file": "file"}
-
-
-def describe_target(target: str | None) -> str:
-    """`service:webchat-demo` → `service webchat-demo`; `auth:azd` → `sign-in azd`."""
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    kind = _KIND_WORDS.get(kind, kind)
-    return f"{kind} {name}" if name else kind
+from wizard.core.steps import describe_target
 
 
 def code_text(failure: Failure) -> str | None:
@@ -56,24 +45,3 @@ def annotation(failure: Failure, step: str) -> str:
     """One line for a GitHub `::error` annotation or a summary table: target, code, cause."""
     code = f"[{failure.code}] " if failure.code else ""
     return f"{failure.target or step}: {code}{failure.cause}"
-
-
-def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = ()) -> list[str]:
-    """`what/code/resource/cause/fix/$ command/docs/evidence/more` lines, unindented (callers indent)."""
-    lines = []
-    for label, text in failure_fields(failure):
-        if label == "$":
-            lines.append(f"  $ {text}")
-            continue
-        for i, line in enumerate(text.splitlines() or [""]):
-            head = f"{label + ':':<9}" if i == 0 else " " * 9
-            lines.append(f"{head} {line}".rstrip())
-    if failure.evidence:
-        lines.append("evidence:")
-        numbers = list(evidence_numbers) + [None] * len(failure.evidence)
-        for number, line in zip(numbers, failure.evidence, strict=False):
-            prefix = f"{number:>5} " if number else "  "
-            lines.append(f"{prefix}| {line}")
-    if failure.link:
-        lines.append(f"{'more:':<9} {failure.link}")
-    return lines
