@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from wizard.cli.failure_text import annotation, failure_lines
 from wizard.core.azd_chain import read_chain, read_chains
 from wizard.core.azure_errors import parse_azure_errors, resource_in, root_error
 from wizard.core.diagnose import diagnose
 from wizard.core.events import Failure, Line
-from wizard.cli.failure_text import annotation, failure_lines
 
 
 @pytest.mark.parametrize(
