@@ -16,6 +16,7 @@ from typing import Any
 
 from wizard.core.azd import AzdClient, AzdError
 from wizard.core.backend import Backend
+from wizard.core.errors import InputError
 from wizard.core.events import (
     Event,
     Failure,
@@ -41,10 +42,6 @@ from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, des
 RECENT_LINES = 400
 
 Sink = Callable[[Event], None]
-
-
-class InputError(Exception):
-    """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
 
 
 class Engine:
