@@ -14,14 +14,9 @@ from __future__ import annotations
 
 import re
 from itertools import product
+from re import _constants as sre_constants  # the stdlib's regex parser (private, stable names)
+from re import _parser as sre_parse
 from typing import Any
-
-try:  # the parser module moved in Python 3.11; the names have been stable for decades
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 MIN_NEEDLE = 3  # shorter needles open the gate on nearly every line
 _MAX_SET = 64  # exact sets larger than this stop growing (a class of digits, say)

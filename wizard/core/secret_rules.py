@@ -126,6 +126,7 @@ def _detect_secrets_rules() -> list[Rule]:
     except ImportError:  # pragma: no cover - a dependency; our own rules still apply
         return []
     rules = []
+    plugin: Any
     for secret_type, plugin in sorted(get_mapping_from_secret_type_to_class().items()):
         if not issubclass(plugin, RegexBasedDetector) or plugin.__name__ in _SKIPPED_PLUGINS:
             continue
