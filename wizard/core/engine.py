@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from wizard.core.azd import AzdClient, AzdError
 from wizard.core.backend import Backend
@@ -42,6 +42,7 @@ from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, des
 RECENT_LINES = 400
 
 Sink = Callable[[Event], None]
+E = TypeVar("E", bound=Event)
 
 
 class Engine:
@@ -83,9 +84,13 @@ class Engine:
     def subscribe(self, sink: Sink) -> None:
         self._sinks.append(sink)
 
-    def emit(self, event: Event, *, masked: bool = False) -> Event:
-        """The one way out of the engine: every event is masked here (a streamed batch already is:
-        `stream` masks it first, for its own diagnosis), then recorded and handed to the sinks."""
+    def emit(self, event: Event) -> None:
+        """The one way out of the engine: every event is masked here (`_emit`)."""
+        self._emit(event)
+
+    def _emit(self, event: E, *, masked: bool = False) -> E:
+        """Mask `event` (unless `stream` already did, for its own diagnosis), record it, hand it to
+        the sinks; the masked event is returned (the step's state keeps what was shown)."""
         if not masked:
             event = self.redactor.mask_event(event)
         if isinstance(event, TargetChanged):
@@ -196,7 +201,7 @@ class Engine:
             targets, updates = attribute(parser, texts, masked)
             recent.extend(map(Line, texts[-RECENT_LINES:], targets[-RECENT_LINES:]))
             event = LinesReceived(step=step.value, texts=tuple(texts), targets=tuple(targets), ts=self.clock())
-            self.emit(event, masked=True)
+            self._emit(event, masked=True)
             for update in updates.values():
                 self.target(step, update.target, update.status, update.phase, update.detail)
 
@@ -278,7 +283,7 @@ class Engine:
             detail=outcome.detail,
             ts=state.finished,
         )
-        event = self.emit(event)
+        event = self._emit(event)
         state.failure = event.failure  # what the summary keeps is what was shown: masked
         self._current = None
         return event
@@ -332,7 +337,7 @@ class Engine:
         )
         finished = self.redactor.mask_event(finished)  # masked before summary.json, like everything
         path = self.record.write_summary(finished.summary)
-        self._finished = self.emit(finished, masked=True)  # type: ignore[assignment]
+        self._finished = self._emit(finished, masked=True)
         self.record.close()
         if self.lock is not None:
             self.lock.release()
