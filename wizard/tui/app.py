@@ -385,7 +385,11 @@ class WizardApp(App[int]):
         from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
 
         if self.state.running:
-            self.push_screen(ConfirmQuitScreen(), lambda yes: self._quit_after_cancel() if yes else None)
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._quit_after_cancel()
+
+            self.push_screen(ConfirmQuitScreen(), answer)
             return
         self._quit_after_cancel()
 
