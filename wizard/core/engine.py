@@ -71,6 +71,7 @@ class Engine:
         self.env_values: dict[str, str] = {}
         self.lock: EnvLock | None = None
         # endpoints, telephony, ... for the summary and the screens; masked as they are stored
+        self._env_stamp: int | None = None  # the env file's mtime when its secrets were last read
         self.facts: dict[str, Any] = MaskingDict(lambda value: self.redactor.mask_value(value))
         self._ports = ports
         self._cancelled = False
@@ -117,6 +118,22 @@ class Engine:
             self.env_values = read_env_values(self.project.root, self.env_name)
             self.redactor.add(secret_values(self.env_values))
         return self.env_values
+
+    def _learn_new_secrets(self) -> None:
+        """azd writes outputs (a new `*_KEY`, say) to the env file mid-command, before the hooks
+        that may echo them: a changed file's secret values are masked from the next batch on."""
+        if not self.env_name:
+            return
+        from wizard.core.project import read_env_values
+
+        path = self.project.root / ".azure" / self.env_name / ".env"
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return
+        if stamp != self._env_stamp:
+            self._env_stamp = stamp
+            self.redactor.add(secret_values(read_env_values(self.project.root, self.env_name)))
 
     def use_environment(self, name: str) -> None:
         """Called by the environment step once the env exists: lock it and open the record."""
@@ -195,6 +212,7 @@ class Engine:
         self.say(step, f"$ {display}")
 
         def on_lines(batch: list[str]) -> None:
+            self._learn_new_secrets()
             joined = "\n".join(batch)
             masked = self.redactor.mask(joined)
             texts = batch if masked is joined else masked.split("\n")
