@@ -70,6 +70,12 @@ def process_env_secret(seed: int = 23) -> EnvSecret:
     return EnvSecret("ARM_CLIENT_SECRET", _j(g.pick(ALNUM, 4), "~", g.pick(ALNUM + "_.", 30)))
 
 
+def fresh_env_secret(seed: int = 29) -> EnvSecret:
+    """A secret a hook adds to the environment mid-run (`azd env set`) and then echoes."""
+    g = _Gen(seed)
+    return EnvSecret("FRESH_SERVICE_API_KEY", g.pick(ALNUM, 28))
+
+
 def planted(seed: int = 7) -> tuple[Planted, ...]:
     """At least 30 kinds, every one the issue lists among them."""
     g = _Gen(seed)

@@ -27,19 +27,20 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import run_wizard
-from tests.planted_secrets import env_secrets, planted, process_env_secret
+from tests.planted_secrets import env_secrets, fresh_env_secret, planted, process_env_secret
 
 pytestmark = pytest.mark.slow
 
 PLANTED = planted()
-SECRETS = sorted({s for p in PLANTED for s in p.secrets}, key=len, reverse=True)
+FRESH = fresh_env_secret()
+SECRETS = sorted({s for p in PLANTED for s in p.secrets} | {FRESH.value}, key=len, reverse=True)
 PLANTED_FILE = "planted-output.txt"
 
 
 def assert_nothing_leaks(where: str, text: str) -> None:
     """No secret part of any planted kind in `text` (named by `where` in the failure)."""
     leaked = [s for s in SECRETS if s in text]
-    kinds = sorted({p.kind for p in PLANTED for s in p.secrets if s in leaked})
+    kinds = sorted({p.kind for p in PLANTED for s in p.secrets if s in leaked} | ({FRESH.name} if FRESH.value in leaked else set()))
     assert not leaked, f"{where} shows secrets of kinds {kinds}"
 
 
@@ -59,9 +60,11 @@ def planted_project(base: Path) -> Path:
     (project / PLANTED_FILE).write_text("".join(line + "\n" for p in PLANTED for line in p.lines), encoding="utf-8")
     azure_yaml = project / "azure.yaml"
     text = azure_yaml.read_text(encoding="utf-8")
+    # a secret the hook itself adds to the environment, then echoes: masked from then on
+    (project / "fresh.sh").write_text(f"azd env set {FRESH.name} {FRESH.value}\necho fresh value {FRESH.value}\n", encoding="utf-8")
     text = text.replace(
         "run: devops/scripts/azd/preprovision.sh terraform",
-        f"run: devops/scripts/azd/preprovision.sh terraform && cat {PLANTED_FILE}",
+        f"run: devops/scripts/azd/preprovision.sh terraform && cat {PLANTED_FILE} && sh fresh.sh",
     )
     start = text.index("  postprovision:")
     text = text[:start] + (
@@ -102,7 +105,7 @@ def test_no_planted_secret_reaches_the_command_line_outputs(tmp_path: Path) -> N
     record = _record(project)
     raw = (record / "raw.log").read_text(encoding="utf-8")
     # the hooks ran and their lines arrived (masked): the test cannot pass by printing nothing
-    assert "cloning with token ****" in raw and "value is **** (no name)" in raw
+    assert "cloning with token ****" in raw and "value is **** (no name)" in raw and "fresh value ****" in raw
     assert result.stdout.count("****") >= len(SECRETS)
     assert "provision failed" in result.stdout
     summary = json.loads((record / "summary.json").read_text(encoding="utf-8"))
