@@ -52,9 +52,12 @@ class WizardApp(App[int]):
     CSS_PATH = ["wizard.tcss", "tools.tcss"]
     TITLE = "deploy-wizard"
     BINDINGS = [
+        # Browsers keep ctrl+t and ctrl+q (tui/browser_keys.yaml): they stay as terminal aliases.
         Binding("l", "open_log", "Log", id="open-log"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme"),
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+d", "toggle_theme", "Theme", show=False, id="toggle-theme"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme-terminal"),
+        Binding("ctrl+c", "quit", "Quit", id="quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-terminal"),
     ]
 
     def __init__(
