@@ -56,7 +56,7 @@ class WizardApp(App[int]):
         Binding("l", "open_log", "Log", id="open-log"),
         Binding("ctrl+d", "toggle_theme", "Theme", show=False, id="toggle-theme"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme-terminal"),
-        Binding("ctrl+c", "quit", "Quit", id="quit"),
+        Binding("ctrl+c", "quit(True)", "Quit", priority=True, id="quit"),  # copies instead when text is selected
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-terminal"),
     ]
 
@@ -365,9 +365,12 @@ class WizardApp(App[int]):
         if self.project is not None:
             self.push_screen(HistoryScreen())
 
-    async def action_quit(self) -> None:
+    async def action_quit(self, copy_selection: bool = False) -> None:
+        from wizard.tui.keys import copy_selection as copy
         from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
 
+        if copy_selection and copy(self):  # ctrl+c over selected text copies it, as everywhere
+            return
         if self.state.running:
             self.push_screen(ConfirmQuitScreen(), lambda yes: self._quit_after_cancel() if yes else None)
             return
