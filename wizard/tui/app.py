@@ -118,8 +118,11 @@ class WizardApp(App[int]):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        from wizard.tui.session_status import watch_session
+
         self.theme = "textual-dark"
         self.show_view("project")
+        watch_session(self)  # only under `deploy-wizard serve`: what the host page shows
 
     def screen_for(self, view: StepId | str) -> Screen[Any]:
         """The screen of a view, importing only its module (a quick first paint)."""
