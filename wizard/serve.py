@@ -46,7 +46,7 @@ def session_argv(args: argparse.Namespace) -> tuple[list[str], bool]:
 
 
 def config_from(args: argparse.Namespace) -> object:
-    from wizard.simulator.cloud import SCENARIOS
+    from wizard.simulator.scenarios import SCENARIOS
     from wizard.web.config import ConfigError, ServeConfig, new_token
 
     argv, demo = session_argv(args)

@@ -34,8 +34,8 @@ def snapshot(app: WizardApp) -> dict[str, Any]:
         "status": status,
         "running": state.running,
         "finished": state.finished is not None,
-        "scenario": app.options.scenario or "happy",
-        "speed": app.options.sim_speed,
+        "scenario": app.choice.scenario or "happy",
+        "speed": app.choice.speed,
         "env": state.env or app.options.env_name or "",
         "theme": app.theme,
     }

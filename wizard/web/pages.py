@@ -11,7 +11,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from wizard.simulator.cloud import SCENARIOS
+from wizard.simulator.scenarios import SCENARIOS
 from wizard.tui.demo import SPEEDS
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import textual_serve
 from aiohttp import WSMsgType, web
 
-from wizard.simulator.cloud import SCENARIOS
+from wizard.simulator.scenarios import SCENARIOS
 from wizard.web.config import ServeConfig, websocket_base
 from wizard.web.pages import host_page, notice, render
 from wizard.web.room import Room
