@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,14 @@ class Page:
         result = await self.call("Runtime.callFunctionOn", objectId=handle, functionDeclaration=CELL_BG,
                                  arguments=[{"value": x}, {"value": y}], returnByValue=True)
         return int(result["result"]["value"])
+
+    async def wait_background(self, x: int, y: int, wanted: Callable[[int], bool], timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while not wanted(colour := await self.background(x, y)):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"cell ({x}, {y}) kept its background {colour:#08x}")
+            await asyncio.sleep(0.05)
+        return colour
 
     async def focus_terminal(self) -> None:
         await self.wait_js("!!document.querySelector('.xterm-helper-textarea')")

@@ -51,7 +51,7 @@ async def test_an_attendee_runs_the_demo_by_browser_keys_and_keeps_it_across_a_r
         dark = await page.background(1, 8)
         await page.press("ctrl+d")  # the theme (browsers keep ctrl+t)
         await status_is(session, lambda s: s.get("theme") == "textual-light", "light theme")
-        assert await page.background(1, 8) != dark
+        await page.wait_background(1, 8, lambda colour: colour not in (dark, -1))  # the browser shows it
 
         await page.press("ctrl+s")  # create the environment (browsers keep ctrl+n)
         await settled(session, "preflight")
@@ -129,3 +129,31 @@ async def test_two_attendees_at_once_the_host_page_and_a_stranger(tmp_path: Path
         await stranger.goto(f"{base}/")
         assert "Token needed" in await stranger.js("document.body.innerText")
         assert len(room.sessions) == 3
+
+
+async def test_behind_a_reverse_proxy_with_a_path_prefix_everything_goes_through_the_public_url(tmp_path: Path) -> None:
+    """The page's websocket, scripts, font and the "Save log" download all use --public-url."""
+    from tests.proxy import reverse_proxy
+
+    async with served(tmp_path, public_url="http://127.0.0.1:1/placeholder") as (config, room, base):
+        async with reverse_proxy(base, "room1") as public:
+            config.public_url = public
+            config.bound(config.port)
+            async with Browser(tmp_path / "browser") as browser:
+                page = await browser.page()
+                await page.goto(config.share_url)
+                assert (await page.js("location.href")).startswith(f"{public}/s/")
+                await page.wait_text("voice-agent-sample")
+                urls = await page.js("performance.getEntriesByType('resource').map(e => e.name)")
+                assert urls and all(u.startswith(public) for u in urls), urls
+                assert any(u.endswith("RobotoMono-VariableFont_wght.ttf") for u in urls), "the local font is used"
+                ws_url = await page.js("document.getElementById('terminal').dataset.sessionWebsocketUrl")
+                assert ws_url.startswith(public.replace("http:", "ws:") + "/ws/")
+                (session,) = room.sessions.values()
+                await page.focus_terminal()
+                await page.press("n", "ctrl+s")
+                await settled(session, "preflight")
+                await page.press("l")
+                await page.wait_text("Full log")
+                await page.press("s")
+                assert "New environment 'dev'" in (await browser.download("log")).read_text()
