@@ -18,6 +18,7 @@ import pytest
 
 from tests.helpers import WIZARD, wizard_env
 from tests.serve_helpers import HOST_TOKEN, TOKEN, attendee, connect, served, wait_for
+from wizard.core.ansi import strip_ansi
 from wizard.web.config import ConfigError, ServeConfig, public_base
 from wizard.web.process import processes_of
 
@@ -99,6 +100,25 @@ async def test_a_reconnect_returns_to_the_same_process_and_quitting_leaves_nothi
                 assert await response.json() == {"alive": False, "reason": "the wizard quit"}
             async with http.get(f"{base}/s/{sid}") as response:
                 assert response.status == 410
+
+
+async def test_a_websocket_from_another_site_is_refused_and_junk_messages_are_ignored(tmp_path: Path) -> None:
+    async with served(tmp_path) as (_, room, base):
+        async with attendee(base) as (http, sid):
+            url = base.replace("http:", "ws:") + f"/ws/{sid}/x"
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(url, origin="https://evil.example")
+            assert refused.value.status == 403
+            async with http.ws_connect(url, origin=base) as websocket:
+                for junk in (["resize", {"width": "wide"}], ["resize"], ["stdin"], ["ping"], ["nothing"], []):
+                    await websocket.send_json(junk)
+                await websocket.send_str("not json")
+                await websocket.send_json(["stdin", "n"])
+                text = ""
+                while "Create a new environment" not in text:
+                    message = await websocket.receive(timeout=60)
+                    assert message.type == aiohttp.WSMsgType.BINARY, message
+                    text += strip_ansi(message.data.decode("utf-8", "replace"))
 
 
 async def test_a_session_opened_in_a_second_tab_takes_over_and_the_first_is_told(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import textual_serve
 from aiohttp import WSMsgType, web
@@ -155,6 +156,8 @@ class WizardServer:
         session = self.room.get(request.match_info["sid"])
         if session is None:
             return web.Response(status=404, text="no such session")
+        if not self._same_origin(request):
+            return web.Response(status=403, text="this page's websocket opens only from the room's own address")
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         width, height = _int(request.query.get("width"), 80), _int(request.query.get("height"), 24)
@@ -174,6 +177,16 @@ class WizardServer:
         finally:
             session.detach(websocket)
         return websocket
+
+    def _same_origin(self, request: web.Request) -> bool:
+        """A browser sends Origin with a websocket: it must be the room's public address (or the
+        address the request came to, for a host trying it locally). Tools without Origin pass."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        public = urlsplit(self.config.base)
+        allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
+        return origin in allowed
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         manager = self.room.download_manager

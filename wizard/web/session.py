@@ -160,18 +160,21 @@ class Session:
         process = self.process
         if process is None:
             return
-        if kind == "stdin":
+        if kind == "stdin" and len(envelope) > 1:
             self.last_input = self.clock()
             await process.send_bytes(str(envelope[1]).encode("utf-8"))
         elif kind == "resize":
-            size = envelope[1]
-            self.size = (int(size["width"]), int(size["height"]))
+            try:
+                size = envelope[1]
+                self.size = (max(1, int(size["width"])), max(1, int(size["height"])))
+            except (IndexError, KeyError, TypeError, ValueError):
+                return
             await process.set_terminal_size(*self.size)
         elif kind == "focus":
             await process.focus()
         elif kind == "blur":
             await process.blur()
-        elif kind == "ping" and self.websocket is not None:
+        elif kind == "ping" and len(envelope) > 1 and self.websocket is not None:
             await self.websocket.send_json(["pong", envelope[1]])
 
     async def _to_browser_bytes(self, data: bytes) -> None:
