@@ -23,6 +23,7 @@ from textual_serve.download_manager import DownloadManager
 SESSION_ENV = "DEPLOY_WIZARD_SESSION"
 QUIT_GRACE = 8.0  # seconds a quitting wizard gets to cancel azd and close its records
 PROC = Path("/proc")
+SERVER_TERMINAL_ONLY = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "TEXTUAL_THEME")
 
 
 class WizardProcess(AppService):
@@ -55,6 +56,8 @@ class WizardProcess(AppService):
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         """Start the wizard: no shell, own process group, the session's folder and marker."""
         env = self._build_environment(width=width, height=height)
+        for name in SERVER_TERMINAL_ONLY:  # the server's terminal settings are not the browser's
+            env.pop(name, None)
         env.update(self.extra_env)
         env.update({SESSION_ENV: self.session_id, "TMPDIR": str(self.folder)})
         self.process = await asyncio.create_subprocess_exec(
