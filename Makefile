@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint bench diagnose-score screenshots serve clean lock
 
@@ -19,7 +20,13 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 demo: $(STAMP)  ## the wizard on the built-in simulator (realistic speed)
 	$(BIN)/deploy-wizard demo
 
-test: $(STAMP)  ## lint + the whole suite
+# The serve tests drive a real browser: Debian's Chromium package, never a downloaded build.
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM) (Debian: apt-get install chromium)"; exit 1; }
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)  ## lint + the whole suite (installs Debian's chromium when missing)
 	$(BIN)/ruff check wizard tests bench
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 

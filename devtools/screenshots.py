@@ -117,7 +117,7 @@ def stop_at(view: object, *, run: bool = False) -> Driver:
             if current == view:
                 break
             if current == StepId.ENVIRONMENT:
-                await pilot.press("ctrl+n")
+                await pilot.press("ctrl+s")
                 await until(pilot, lambda: app.current_view == StepId.PREFLIGHT)
                 continue
             if isinstance(current, StepId):

@@ -49,7 +49,7 @@ async def test_happy_path_by_keys_reaches_summary_and_exits_0(tmp_path: Path) ->
         await until(pilot, lambda: app.current_view == "project")
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
-        await pilot.press("ctrl+n")  # create "dev" (the suggested name)
+        await pilot.press("ctrl+s")  # create "dev" (the suggested name)
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         assert app.state.step(StepId.ENVIRONMENT).status == "done"
         assert app.state.step(StepId.PREFLIGHT).status == "done", app.state.step(StepId.PREFLIGHT).failure
@@ -69,7 +69,7 @@ async def test_happy_path_by_keys_reaches_summary_and_exits_0(tmp_path: Path) ->
         assert app.state.step(StepId.PHONE).status == "skipped"  # no number: telephony disabled
         assert app.state.step(StepId.PROVISION).targets, "provision rows came from TargetChanged"
         assert (tmp_path / "p" / ".azure" / "dev").is_dir()
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 0
     assert app.ui_errors == []
@@ -91,7 +91,7 @@ async def test_missing_tag_stops_on_the_failure_panel_naming_webchat_demo(tmp_pa
         # autopilot stopped: nothing after the failed step ran
         later = list(app.plan.steps)[list(app.plan.steps).index(failed.id) + 1 :]
         assert all(app.state.step(s).status == "pending" for s in later)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 1
     assert app.ui_errors == []
@@ -116,7 +116,7 @@ async def test_cancel_during_hang_asks_first_then_cancels(tmp_path: Path) -> Non
         await until(pilot, lambda: app.state.step(hung).status == "cancelled" and not app.state.running)
         await pilot.pause()
         assert app.screen.query_one(FailurePanel).display
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 130
 
@@ -134,7 +134,7 @@ async def test_new_environment_invalid_then_valid_name(tmp_path: Path) -> None:
         await pilot.pause()
         problem = str(app.screen.query_one("#name-problem", Static).render())
         assert "not allowed" in problem and "'!'" in problem
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.engine is None, "an invalid name must not start anything"
         for _ in range(len("bad name!")):

@@ -30,7 +30,7 @@ async def test_history_lists_a_failed_and_a_good_run_and_opens_the_diagnosis(tmp
     async with failing.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: failing.state.failed_step is not None and not failing.state.running)
         assert failing.state.failed_step is not None and failing.state.failed_step.id.value == "provision"
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: failing.return_code is not None)
 
     app = same_project(tmp_path / "p")

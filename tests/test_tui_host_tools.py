@@ -45,7 +45,7 @@ async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp
 
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         assert app.state.step(StepId.PREFLIGHT).status == "done"  # the tag comes from a variable: a warning
         for step in (StepId.PROVISION, StepId.DEPLOY):
@@ -56,7 +56,7 @@ async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp
         failed = app.state.failed_step
         assert failed is not None and failed.id is StepId.DEPLOY and failed.failure is not None
         assert failed.failure.target == "service:webchat-demo"
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 1
     assert app.ui_errors == []
@@ -69,18 +69,18 @@ async def test_reset_demo_asks_then_lays_down_a_fresh_copy(tmp_path: Path) -> No
         await until(pilot, lambda: app.current_view == "project")
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         assert (root / ".azure" / "dev").is_dir()
         app.show_view("project")
         await until(pilot, lambda: isinstance(app.screen, ProjectScreen))
-        await pilot.press("ctrl+r")
+        await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "dev" in str(app.screen.query_one("#confirm-text", Static).render())
         await pilot.press("n")  # keep: nothing happens
         await until(pilot, lambda: isinstance(app.screen, ProjectScreen))
         assert (root / ".azure" / "dev").is_dir()
-        await pilot.press("ctrl+r")
+        await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await until(pilot, lambda: not (root / ".azure").exists() and app.engine is None and isinstance(app.screen, ProjectScreen))

@@ -32,7 +32,7 @@ async def test_preflight_fix_shows_the_plan_asks_with_defaults_and_fix_all_appli
         await until(pilot, lambda: app.current_view == "project")
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: app.current_view == StepId.PREFLIGHT)
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         checks = app.state.step(StepId.PREFLIGHT).checks
@@ -73,7 +73,7 @@ async def test_preflight_fix_all_applies_every_safe_fix(tmp_path: Path) -> None:
         await until(pilot, lambda: app.current_view == "project")
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: app.current_view == StepId.PREFLIGHT)
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         checks = app.state.step(StepId.PREFLIGHT).checks
@@ -101,7 +101,7 @@ async def test_environment_pickers_come_from_the_simulated_ports(tmp_path: Path)
         await until(pilot, lambda: subscription.value == SUBSCRIPTION_ID and location.value == "eastus2")
         assert len(location._options) - 1 == len(LOCATIONS)
         location.value = "swedencentral"
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: app.state.step(StepId.ENVIRONMENT).status == "done")
         assert app.engine.env_values.get("AZURE_LOCATION") == "swedencentral"
         assert app.engine.env_values.get("AZURE_SUBSCRIPTION_ID") == SUBSCRIPTION_ID
@@ -115,7 +115,7 @@ async def test_deploy_code_only_shortcut_on_an_already_deployed_environment(tmp_
     async with first.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(first.screen, SummaryScreen) and first.state.finished is not None)
         assert first.state.finished is not None and first.state.finished.ok
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: first.return_code is not None)
 
     app = app_on(root)

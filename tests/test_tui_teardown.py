@@ -106,7 +106,7 @@ async def test_teardown_end_to_end_wrong_name_down_leftovers_release_and_again(t
         await until(pilot, lambda: isinstance(app.screen, ProjectScreen))
         await pilot.press("t")  # from the Project screen: the environment is gone locally
         await until(pilot, lambda: isinstance(app.screen, TeardownScreen) and "nothing to tear down" in text_of(app.screen, "#teardown-plan"))
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
         await until(pilot, lambda: app.return_code is not None)
     assert app.ui_errors == []
 

@@ -96,7 +96,7 @@ async def test_palette_offers_jump_log_teardown_and_theme() -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("Jump to provision", "Open log", "Start teardown", "History", "Switch theme (light/dark)"):
             assert wanted in titles
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+d")
         assert app.theme == "textual-light"
         await pilot.press("ctrl+p", *"jump to deploy", "enter")
         await until(pilot, lambda: app.current_view == StepId.DEPLOY)

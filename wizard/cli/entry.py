@@ -119,11 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     _where(explain)  # the environment whose secret values the output must not show
     explain.add_argument("--json", action="store_true")
 
-    serve = sub.add_parser("serve", help="serve the TUI in a browser (textual-serve)")
+    serve = sub.add_parser("serve", help="serve the TUI in a browser (textual-serve), for a workshop room")
     _common(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", default=True, help=argparse.SUPPRESS)
+    from wizard.serve import add_serve_arguments
+
+    add_serve_arguments(serve)
     return parser
 
 

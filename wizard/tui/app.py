@@ -58,9 +58,12 @@ class WizardApp(App[int]):
     CSS_PATH = ["wizard.tcss", "tools.tcss"]
     TITLE = "deploy-wizard"
     BINDINGS = [
+        # Browsers keep ctrl+t and ctrl+q (tui/browser_keys.yaml): they stay as terminal aliases.
         Binding("l", "open_log", "Log", id="open-log"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme"),
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+d", "toggle_theme", "Theme", show=False, id="toggle-theme"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme-terminal"),
+        Binding("ctrl+c", "quit(True)", "Quit", priority=True, id="quit"),  # copies instead when text is selected
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-terminal"),
     ]
 
     def __init__(
@@ -126,8 +129,11 @@ class WizardApp(App[int]):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        from wizard.tui.session_status import watch_session
+
         self.theme = "textual-dark"
         self.show_view("project")
+        watch_session(self)  # only under `deploy-wizard serve`: what the host page shows
 
     def screen_for(self, view: StepId | str) -> Screen[Any]:
         """The screen of a view, importing only its module (a quick first paint)."""
@@ -381,9 +387,12 @@ class WizardApp(App[int]):
         if self.project is not None:
             self.push_screen(HistoryScreen())
 
-    async def action_quit(self) -> None:
+    async def action_quit(self, copy_selection: bool = False) -> None:
+        from wizard.tui.keys import copy_selection as copy
         from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
 
+        if copy_selection and copy(self):  # ctrl+c over selected text copies it, as everywhere
+            return
         if self.state.running:
             def answer(yes: bool | None) -> None:
                 if yes:

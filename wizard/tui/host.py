@@ -28,6 +28,9 @@ class WidgetHost(Protocol):
     @property
     def plan(self) -> Plan: ...
 
+    @property
+    def is_web(self) -> bool: ...
+
     def notify(self, message: str, *, title: str = "", markup: bool = True) -> None: ...
 
 

@@ -17,7 +17,7 @@ def wizard_commands(app: WizardApp) -> Iterator[SystemCommand]:
             yield SystemCommand(f"Jump to {step.value}", f"Show the {step.value} screen", lambda s=step: app.show_view(s))
         if app.state.finished is not None:
             yield SystemCommand("Jump to summary", "Show the run summary", lambda: app.show_view("summary"))
-    yield SystemCommand("Open log", "The full streamed log: follow, filter, search, save", app.action_open_log)
+    yield SystemCommand("Open log", "The full streamed log: follow, filter, search, save (key: l)", app.action_open_log)
     yield SystemCommand("Start teardown", "Delete this environment's Azure resources (asks first)", app.action_teardown)
     yield SystemCommand("History", "Past runs of this environment", app.action_history)
-    yield SystemCommand("Switch theme (light/dark)", "Toggle textual-light and textual-dark", app.action_toggle_theme)
+    yield SystemCommand("Switch theme (light/dark)", "Toggle textual-light and textual-dark (key: ctrl+d)", app.action_toggle_theme)

@@ -48,7 +48,8 @@ class EnvironmentScreen(WizardScreen):
     BINDINGS = [
         Binding("u", "use_selected", "Use selected", id="use-env"),
         Binding("e", "dev_cycle", "Deploy code only", id="dev-cycle"),
-        Binding("ctrl+n", "create", "Create new", id="create-env"),
+        Binding("ctrl+s", "create", "Create new", id="create-env"),
+        Binding("ctrl+n", "create", "Create new", show=False, id="create-env-terminal"),  # browsers keep ctrl+n
     ]
 
     def __init__(self) -> None:
@@ -69,7 +70,7 @@ class EnvironmentScreen(WizardScreen):
             with Horizontal(classes="row"):
                 suggested = "" if self.envs else (app.options.env_name or DEFAULT_NEW_ENV)
                 yield Input(value=suggested, placeholder="name, e.g. dev-eastus", id="env-name")
-                yield Button("Create (ctrl+n)", id="create", variant="primary")
+                yield Button("Create (ctrl+s)", id="create", variant="primary")
             yield Static(id="name-problem")
             with Horizontal(classes="row"):
                 yield Select[str]([], prompt="subscription (azd default)", id="subscription")

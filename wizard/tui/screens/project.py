@@ -1,7 +1,7 @@
 """Project: what azure.yaml says (services, infra, hooks) and the plan, or an offer to start the demo.
 
 In demo mode the host picks a simulated scenario (s) and speed (v) here, and can reset the sample
-(ctrl+r). Teardown (t) and history (h) start here too.
+(shift+r). Teardown (t) and history (h) start here too.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class ProjectScreen(WizardScreen):
         Binding("d", "start_demo", "Start demo", id="start-demo"),
         Binding("s", "pick_scenario", "Scenario", id="demo-scenario"),
         Binding("v", "pick_speed", "Speed", id="demo-speed"),
-        Binding("ctrl+r", "reset_demo", "Reset demo", id="demo-reset"),
+        Binding("R", "reset_demo", "Reset demo", id="demo-reset"),
+        Binding("ctrl+r", "reset_demo", "Reset demo", show=False, id="demo-reset-terminal"),  # browsers reload
         Binding("t", "app.teardown", "Teardown", id="project-teardown"),
         Binding("h", "app.history", "History", id="project-history"),
     ]
@@ -86,7 +87,7 @@ class ProjectScreen(WizardScreen):
                 with Horizontal(classes="row"):
                     yield Button("Scenario (s)", id="scenario")
                     yield Button("Speed (v)", id="speed")
-                    yield Button("Reset demo (ctrl+r)", id="reset")
+                    yield Button("Reset demo (R)", id="reset")
         yield Button("Continue to environment (n)", id="next", variant="primary")
 
     def plan_text(self) -> Text:

@@ -11,7 +11,11 @@ from wizard.tui.host import host
 
 
 class ElapsedClock(Widget):
-    """`⏱ 1m05s` while the step runs; the final duration once it has finished."""
+    """`time 1m05s` while the step runs; the final duration once it has finished.
+
+    Plain text, no stopwatch emoji: a browser without an emoji font (`deploy-wizard serve`) draws
+    that as an empty box.
+    """
 
     DEFAULT_CSS = "ElapsedClock { width: 16; height: 1; }"
 
@@ -27,5 +31,5 @@ class ElapsedClock(Widget):
         view = app.state.step(self.step)
         elapsed = view.elapsed(app.clock())
         if elapsed is None:
-            return Text("⏱ not started", style="dim", justify="right")
-        return Text(f"⏱ {format_duration(elapsed)}", style="bold" if view.running else "", justify="right")
+            return Text("not started", style="dim", justify="right")
+        return Text(f"time {format_duration(elapsed)}", style="bold" if view.running else "", justify="right")

@@ -6,6 +6,7 @@ Lines are never interpreted (Log draws plain text). New lines are buffered and w
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from rich.text import Text
@@ -157,13 +158,23 @@ class LogView(Vertical):
             search.display = False
             self.log_widget.focus()
 
+    def save_name(self) -> str:
+        suffix = f"-{self.target.replace(':', '_').replace('/', '_')}" if self.target else ""
+        return f"log{suffix}{'-search' if self.search else ''}.txt"
+
     def save(self, folder: Path) -> Path:
         """Write what the view shows (all matching lines, not only the last 10 000)."""
         folder.mkdir(parents=True, exist_ok=True)
-        suffix = f"-{self.target.replace(':', '_').replace('/', '_')}" if self.target else ""
-        path = folder / f"log{suffix}{'-search' if self.search else ''}.txt"
+        path = folder / self.save_name()
         path.write_text("".join(f"{ln}\n" for ln in self._matching()), encoding="utf-8")
         return path
+
+    def deliver(self) -> str:
+        """In a browser (`deploy-wizard serve`): the same text, downloaded by the attendee's browser."""
+        name = self.save_name()
+        text = io.StringIO("".join(f"{ln}\n" for ln in self._matching()))
+        self.app.deliver_text(text, save_filename=name, mime_type="text/plain", encoding="utf-8")
+        return name
 
     def run_op(self, op: str) -> None:
         """Dispatch for the screens' `log(op)` bindings."""
@@ -176,6 +187,10 @@ class LogView(Vertical):
             self.set_target(None)
         elif op == "save":
             app = host(self)
+            if app.is_web:
+                name = self.deliver()
+                app.notify(f"{name} goes to your browser's downloads", title="Log saved", markup=False)
+                return
             path = self.save(save_folder(app))
             app.notify(f"saved {path}", title="Log saved", markup=False)
 
