@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench screenshots serve clean lock
+.PHONY: demo test test-real-azd lint bench screenshots serve clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: $(STAMP)  ## the wizard on the built-in simulator (realistic speed)
 test: $(STAMP)  ## lint + the whole suite
 	$(BIN)/ruff check wizard tests bench
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+test-real-azd: $(STAMP)  ## only the tests on the real azd (record build, replayed Azure session; needs Go)
+	$(BIN)/python -m pytest -n 2 -q -m real_azd $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check wizard tests bench
