@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from wizard.core.engine import Engine
 
 DEFAULT_ENV = "dev"
-DEFAULT_LOCATION = "eastus2"
 
 
 def _outcome(status: StepStatus, failure: Failure | None = None, detail: str = "") -> StepOutcome:
@@ -57,8 +56,7 @@ async def environment(engine: Engine) -> StepOutcome:
         defaults = await engine.azd.config_defaults()
         subscription = engine.options.subscription or defaults.get("subscription")
         location = engine.options.location or defaults.get("location")
-        if engine.options.simulate:
-            location = location or DEFAULT_LOCATION
+        location = location or engine.backend.default_location
         out = await engine.azd.env_new(name, subscription=subscription, location=location)
         engine.say(StepId.ENVIRONMENT, *[ln for ln in out.splitlines() if ln.strip()])
     elif name != default:
@@ -100,11 +98,7 @@ class AzdForPreflight:
 def preflight_context(engine: Engine) -> Any:
     from wizard.core.preflight import PreflightContext
 
-    tools = None
-    if engine.options.simulate:
-        from wizard.simulator.tools import SimulatedTools
-
-        tools = SimulatedTools(engine.options.scenario, engine.options.sim_speed)
+    tools = engine.backend.tools()
     kwargs: dict[str, Any] = {}
     if tools is not None:
         kwargs["tools"] = tools
@@ -218,7 +212,7 @@ async def phone(engine: Engine) -> StepOutcome:
     from wizard.core.phone import plan_phone_apply, restart_backend, telephony_status, validate_e164
 
     step = StepId.PHONE
-    number = engine.options.phone
+    number = engine.phone
     if not number:
         enabled, reason = telephony_status(engine.env_values)
         engine.facts["telephony"] = {"enabled": enabled, "detail": reason}
@@ -273,10 +267,9 @@ async def verify(engine: Engine) -> StepOutcome:
     def progress(attempt: int, total: int, elapsed: float) -> None:
         engine.target(step, "health:backend", TargetStatus.RUNNING, "Waiting for /api/v1/health", f"try {attempt}/{total}, {elapsed:.0f}s")
 
-    fast = engine.options.simulate and engine.options.sim_speed == 0
     kwargs: dict[str, Any] = {"on_progress": progress, "health_timeout": engine.options.health_timeout}
-    if fast:
-        kwargs["poll_interval"] = 0.0
+    if engine.backend.poll_interval is not None:
+        kwargs["poll_interval"] = engine.backend.poll_interval
     report = await run_verify(engine.project, engine.env_values, ports, **kwargs)
     for check in report.checks:
         status = {"pass": "done", "warn": "warning", "fail": "failed"}.get(check.status, "skipped")

@@ -158,3 +158,22 @@ def list_runs(project_root: Path, env: str) -> list[PastRun]:
             summary = None
         runs.append(PastRun(run_id=child.name, dir=child, summary=summary))
     return runs
+
+
+def run_to_dict(run: PastRun) -> dict[str, Any]:
+    """A past run as `report --json` and the History screen show it, with its first failure."""
+    summary = run.summary or {}
+    failure = None
+    for step in summary.get("steps", []):
+        if step.get("failure"):
+            failure = {"step": step["id"], **step["failure"]}
+            break
+    return {
+        "run_id": run.run_id,
+        "status": run.status,
+        "duration": run.duration,
+        "failing_step": run.failing_step,
+        "failure": failure,
+        "log": str(run.dir / "raw.log"),
+        "summary": str(run.dir / "summary.json") if run.summary is not None else None,
+    }

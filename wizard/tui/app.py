@@ -16,15 +16,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from wizard.backends import BackendChoice, backend_for
+from wizard.core.backend import Backend
 from wizard.core.events import Event, RunFinished, StepFinished
 from wizard.core.options import RunOptions
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.steps import FLOW, Plan, StepId, StepStatus
 from wizard.tui.gc_pause import pause_full_gc
-from wizard.tui.state import RunState
+from wizard.tui.run_state import RunState
 
 Clock = Callable[[], float]
-EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock], Any]
+EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock, Backend], Any]
+BackendFactory = Callable[[BackendChoice], Backend]
 SUMMARY = "summary"
 AUTOSTART = {StepId.PREFLIGHT, StepId.VERIFY}
 # view -> (module in wizard.tui.screens, class); other steps use run_step.RunStepScreen
@@ -40,10 +43,10 @@ SCREENS: dict[str, tuple[str, str]] = {
 DEV_CYCLE_SKIP = frozenset({StepId.PREFLIGHT, StepId.PROVISION, StepId.PHONE})
 
 
-def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock) -> Any:
+def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock, backend: Backend) -> Any:
     from wizard.core.engine import Engine  # imported when a run starts, not for the first paint
 
-    return Engine(options, sink, clock=clock)
+    return Engine(options, sink, backend=backend, clock=clock)
 
 
 class WizardApp(App[int]):
@@ -61,6 +64,8 @@ class WizardApp(App[int]):
         self,
         options: RunOptions,
         *,
+        choice: BackendChoice | None = None,
+        backend_factory: BackendFactory = backend_for,
         autopilot: bool = False,
         demo: bool = False,
         clock: Clock = time.time,
@@ -70,11 +75,13 @@ class WizardApp(App[int]):
     ) -> None:
         super().__init__()
         self.options = options
+        self.choice = choice or BackendChoice()
+        self.backend_factory = backend_factory
         self.autopilot = autopilot
         self.demo = demo
         self.clock = clock
         self.engine_factory = engine_factory
-        speed = options.sim_speed if options.sim_speed is not None else 1.0
+        speed = self.choice.speed if self.choice.speed is not None else 1.0
         self.autopilot_delay = autopilot_delay if autopilot_delay is not None else min(1.0, speed)
         self.cursor_blink = cursor_blink
         self.state = RunState()
@@ -87,7 +94,7 @@ class WizardApp(App[int]):
         self.return_code_hint = 0
         self._busy = False
         self.teardown_mode = False
-        self.disk_scenario = options.scenario if demo else None  # what the demo copy on disk was shaped for
+        self.disk_scenario = self.choice.scenario if demo else None  # what the demo copy on disk was shaped for
         self.fixed_checks: set[str] = set()
         if not cursor_blink:
             self.animation_level = "none"
@@ -192,16 +199,16 @@ class WizardApp(App[int]):
         self._new_engine()
         self.run_step(StepId.ENVIRONMENT)
 
-    def scenario_skips(self) -> frozenset[StepId]:
-        """Steps the simulated scenario leaves out (`placeholder` stops before deploy)."""
-        if not self.options.simulate:
-            return frozenset()
-        from wizard.simulator.cloud import skipped_steps
+    def backend(self) -> Backend:
+        """The backend the next run talks to, from the current choice (the demo host may change it)."""
+        return self.backend_factory(self.choice)
 
-        return frozenset(StepId(step) for step in skipped_steps(self.options.scenario))
+    def scenario_skips(self) -> frozenset[StepId]:
+        """Steps the backend cannot play (the simulated `placeholder` scenario stops before deploy)."""
+        return frozenset(StepId(step) for step in self.backend().skipped_steps)
 
     def _new_engine(self) -> None:
-        self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock)
+        self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock, self.backend())
         self.started = False
 
     def run_step(self, step: StepId) -> None:
@@ -383,7 +390,7 @@ class WizardApp(App[int]):
         self.exit(self.return_code_hint, return_code=self.return_code_hint)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from wizard.tui.commands import wizard_commands
+        from wizard.tui.palette import wizard_commands
 
         yield from super().get_system_commands(screen)
         yield from wizard_commands(self)

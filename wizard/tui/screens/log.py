@@ -10,7 +10,7 @@ from textual.widgets import Footer, Select, Static
 
 from wizard.core.events import Event, LinesReceived
 from wizard.core.records import PastRun
-from wizard.tui.format import describe_target
+from wizard.core.steps import describe_target
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 
 

@@ -20,8 +20,8 @@ from wizard.core.project import list_environments
 from wizard.core.steps import StepId
 from wizard.core.teardown import Leftover
 from wizard.tui.format import plain
+from wizard.tui.leftover_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.teardown_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
 
@@ -144,7 +144,7 @@ class TeardownScreen(WizardScreen):
 
     @work(group="teardown-plan", exit_on_error=False)
     async def load_plan(self) -> None:
-        from wizard.tui.teardown_actions import read_plan
+        from wizard.tui.leftover_actions import read_plan
 
         engine = self.wizard.engine
         assert self.env is not None
@@ -250,7 +250,7 @@ class TeardownScreen(WizardScreen):
     async def clean(self, item: Leftover, typed: str) -> None:
         import asyncio
 
-        from wizard.tui.teardown_actions import clean_leftover
+        from wizard.tui.leftover_actions import clean_leftover
 
         assert self.context is not None
         try:

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from wizard.core.events import Failure
-from wizard.tui.format import describe_target
-from wizard.tui.state import StepView
+from wizard.core.steps import describe_target
+from wizard.tui.run_state import StepView
 
 
 def failure_text(view: StepView) -> Text:

@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Log, Static
 
 from wizard.core.events import LinesReceived
-from wizard.tui.format import describe_target
-from wizard.tui.state import LogChunk
+from wizard.core.steps import describe_target
+from wizard.tui.run_state import LogChunk
 from wizard.tui.widgets.flood_log import FloodLog
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from wizard.core.steps import StepId
-from wizard.tui.format import describe_target, format_duration, plain, status_text
+from wizard.core.steps import StepId, describe_target
+from wizard.tui.format import format_duration, plain, status_text
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp

@@ -1,6 +1,6 @@
 """A scripted stand-in for the Engine: the same interface and event shapes, fixed content and times.
 
-For snapshot tests and `python -m wizard.tui.screenshots`, where every pixel must be stable (the
+For snapshot tests and `python -m devtools.screenshots`, where every pixel must be stable (the
 real engine's run ids, temp paths and timings are not). Behaviour tests use the real engine on the
 simulator; this only has to look like it.
 """
@@ -256,10 +256,11 @@ class ScriptedEngine:
 DURATIONS = {StepId.ENVIRONMENT: 2, StepId.PREFLIGHT: 7, StepId.PROVISION: 84, StepId.DEPLOY: 60, StepId.PHONE: 0, StepId.VERIFY: 6}
 
 
-def scripted_factory(scenario: str = "happy") -> Callable[[RunOptions, Callable[[Event], None], Callable[[], float]], ScriptedEngine]:
-    """An `engine_factory` for WizardApp."""
+def scripted_factory(scenario: str = "happy") -> Callable[[RunOptions, Callable[[Event], None], Callable[[], float], Any], ScriptedEngine]:
+    """An `engine_factory` for WizardApp (the backend it is offered goes unused: nothing runs)."""
 
-    def make(options: RunOptions, sink: Callable[[Event], None], clock: Callable[[], float]) -> ScriptedEngine:
+    def make(options: RunOptions, sink: Callable[[Event], None], clock: Callable[[], float], backend: Any) -> ScriptedEngine:
+        del backend
         return ScriptedEngine(options, sink, clock, scenario=scenario)
 
     return make

@@ -13,7 +13,7 @@ from wizard.core.project import (
     load_project,
     read_default_environment,
 )
-from wizard.core.records import PastRun, list_runs
+from wizard.core.records import list_runs, run_to_dict
 
 
 def _duration(seconds: float | None) -> str:
@@ -21,24 +21,6 @@ def _duration(seconds: float | None) -> str:
         return "-"
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-
-
-def run_to_dict(run: PastRun) -> dict[str, Any]:
-    summary = run.summary or {}
-    failure = None
-    for step in summary.get("steps", []):
-        if step.get("failure"):
-            failure = {"step": step["id"], **step["failure"]}
-            break
-    return {
-        "run_id": run.run_id,
-        "status": run.status,
-        "duration": run.duration,
-        "failing_step": run.failing_step,
-        "failure": failure,
-        "log": str(run.dir / "raw.log"),
-        "summary": str(run.dir / "summary.json") if run.summary is not None else None,
-    }
 
 
 def run_report_command(

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from wizard.cli.failure_text import describe_target, failure_lines
 from wizard.core.events import (
     CheckUpdated,
     Event,
@@ -26,7 +27,6 @@ from wizard.core.events import (
     TargetChanged,
 )
 from wizard.core.steps import STEP_TITLES, StepId
-from wizard.failure_text import describe_target, failure_lines
 
 ICONS = {
     "done": "✓",

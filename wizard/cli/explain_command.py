@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
+from wizard.cli.failure_text import describe_target, failure_lines
 from wizard.core.events import Failure
-from wizard.failure_text import describe_target, failure_lines
 
 
 def render_explain(failures: list[Failure], out: IO[str]) -> None:

@@ -1,4 +1,4 @@
-"""`python -m wizard.tui.screenshots [DIR]`: regenerate screenshots/<screen>.svg for every screen.
+"""`python -m devtools.screenshots [DIR]`: regenerate screenshots/<screen>.svg for every screen.
 
 Each scene builds a WizardApp on the scripted engine (fixed content, fixed clock, no blink) over a
 copy of the sample in a fixed folder, and drives it with keys. The snapshot tests use the same
@@ -19,10 +19,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from wizard.core.engine import RunOptions
+from devtools.scripted_engine import T0, scripted_factory
+from wizard.backends import BackendChoice
+from wizard.core.options import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
-from wizard.tui.scripted import T0, scripted_factory
 from wizard.tui.widgets.target_table import TargetTable
 
 SIZES = ((120, 40), (80, 24))
@@ -47,9 +48,10 @@ def sample_dir() -> Path:
 
 
 def make_app(scenario: str = "happy", *, autopilot: bool = True, project_dir: Path | None = None) -> WizardApp:
-    options = RunOptions(project_dir=project_dir or sample_dir(), simulate=True, create_env=True, yes=True, sim_speed=0)
+    options = RunOptions(project_dir=project_dir or sample_dir(), create_env=True, yes=True)
     return WizardApp(
         options,
+        choice=BackendChoice(simulate=True, speed=0),
         autopilot=autopilot,
         demo=True,
         clock=lambda: T0,

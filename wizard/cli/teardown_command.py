@@ -7,8 +7,10 @@ Shows the plan first; deletes only when `--confirm` equals the environment's nam
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import IO, Any
 
+from wizard.core.backend import Backend
 from wizard.core.engine import EXIT_OK, EXIT_USAGE, Engine, RunOptions
 from wizard.core.project import list_environments, load_project
 from wizard.core.steps import Plan, StepId
@@ -16,9 +18,9 @@ from wizard.core.teardown import Leftover, find_leftovers, plan_teardown, remove
 
 
 async def run_teardown_command(
-    options: RunOptions, *, confirm: str | None, remove_local: bool = False, out: IO[str] | None = None
+    options: RunOptions, backend: Backend, *, confirm: str | None, remove_local: bool = False, out: IO[str] | None = None
 ) -> int:
-    from wizard.plain import PlainRenderer
+    from wizard.cli.renderer import PlainRenderer
 
     out = out or sys.stdout
     project = load_project(options.project_dir)
@@ -28,10 +30,9 @@ async def run_teardown_command(
         what = f"environment {env!r} does not exist" if env else "no environment chosen"
         print(f"error: {what} (known: {', '.join(envs) or 'none'}); nothing deleted", file=sys.stderr)
         return EXIT_USAGE
-    options.env_name = env
-    options.plan = Plan(steps=(StepId.ENVIRONMENT, StepId.TEARDOWN))
+    options = replace(options, env_name=env, plan=Plan(steps=(StepId.ENVIRONMENT, StepId.TEARDOWN)))
     renderer = PlainRenderer(out)
-    engine = Engine(options, None)
+    engine = Engine(options, None, backend=backend)
     env_step = await engine.run_step(StepId.ENVIRONMENT)
     if env_step.failure is not None:
         print(f"error: {env_step.failure.cause}; nothing deleted", file=sys.stderr)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import IO, Any
 
+from wizard.core.backend import Backend
 from wizard.core.engine import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Engine, RunOptions
 from wizard.core.project import ProjectError, list_environments, load_project
 from wizard.core.steps import StepId
@@ -22,11 +24,11 @@ ICONS = {"pass": "ok", "warn": "WARN", "fail": "FAIL", "skip": "skip", "fixed": 
 
 async def run_preflight_command(
     options: RunOptions,
+    backend: Backend,
     *,
     fix: bool,
     fix_all: bool,
     json_out: bool,
-    with_tests: bool,
     out: IO[str] | None = None,
     err: IO[str] | None = None,
     ask: Callable[[str], str] | None = None,
@@ -48,9 +50,8 @@ async def run_preflight_command(
         print(f"error: environment {options.env_name!r} does not exist (known: {', '.join(envs) or 'none'}); "
               "preflight does not create environments", file=err)
         return EXIT_USAGE
-    options.env_name = env if env in envs else None
-    options.with_tests = with_tests
-    engine = Engine(options, None, project=project)
+    options = replace(options, env_name=env if env in envs else None)
+    engine = Engine(options, None, backend=backend, project=project)
     try:
         if options.env_name:
             step = await engine.run_step(StepId.ENVIRONMENT)

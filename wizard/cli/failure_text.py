@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wizard.core.events import Failure
+from wizard.core.steps import describe_target
 
-
-def describe_target(target: str | None) -> str:
-    """`service:webchat-demo` → `service webchat-demo`."""
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    return f"{kind} {name}" if name else kind
+__all__ = ["describe_target", "failure_lines"]
 
 
 def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = ()) -> list[str]:

@@ -11,9 +11,12 @@ import json
 import os
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.backends import BackendChoice, backend_for
+from wizard.core.backend import Backend
 from wizard.core.options import EXIT_USAGE, RunOptions
 from wizard.core.project import ProjectError, list_environments, load_project, validate_env_name
 from wizard.core.steps import Plan, PlanError, StepId
@@ -65,22 +68,22 @@ def demo_dir(args: argparse.Namespace) -> Path:
 
 
 def base_options(args: argparse.Namespace, folder: Path, **extra: Any) -> RunOptions:
-    simulate = getattr(args, "simulate", None)
-    options = RunOptions(
+    return RunOptions(
         project_dir=folder,
         env_name=getattr(args, "env", None),
         subscription=getattr(args, "subscription", None),
         location=getattr(args, "location", None),
         phone=getattr(args, "phone", None),
-        simulate=simulate is not None,
-        scenario=simulate if simulate not in (None, "happy") else None,
-        azd_path=getattr(args, "azd", None),
+        **extra,
     )
-    if options.simulate:
-        options.sim_speed = sim_speed(None, 1.0)
-    for key, value in extra.items():
-        setattr(options, key, value)
-    return options
+
+
+def choice_from(args: argparse.Namespace) -> BackendChoice:
+    """`--simulate [SCENARIO]` picks the simulator; otherwise the real azd (`--azd PATH`)."""
+    simulate = getattr(args, "simulate", None)
+    if simulate is None:
+        return BackendChoice(azd_path=getattr(args, "azd", None))
+    return BackendChoice(simulate=True, scenario=simulate if simulate != "happy" else None, speed=sim_speed(None, 1.0))
 
 
 def validate(options: RunOptions) -> None:
@@ -111,8 +114,8 @@ def validate(options: RunOptions) -> None:
 async def check_azd(engine: Engine) -> None:
     from wizard.core.azd import AzdError
 
-    if engine.azd_unavailable:
-        raise UsageError(engine.azd_unavailable)
+    if engine.backend.unavailable:
+        raise UsageError(engine.backend.unavailable)
     try:
         await engine.azd.check_version()
     except AzdError as exc:
@@ -120,14 +123,14 @@ async def check_azd(engine: Engine) -> None:
 
 
 # -- running ---------------------------------------------------------------------------------------
-async def run_plain(options: RunOptions, *, verbose: bool = False) -> int:
-    from wizard.plain import PlainRenderer
+async def run_plain(options: RunOptions, backend: Backend, *, verbose: bool = False) -> int:
+    from wizard.cli.renderer import PlainRenderer
 
     validate(options)
     renderer = PlainRenderer(verbose=verbose)
     from wizard.core.engine import Engine
 
-    engine = Engine(options, renderer)
+    engine = Engine(options, renderer, backend=backend)
     await check_azd(engine)
     loop = asyncio.get_running_loop()
     # Ctrl+C, `kill`, a closed terminal: all stop azd's group and close the records.
@@ -141,73 +144,69 @@ async def run_plain(options: RunOptions, *, verbose: bool = False) -> int:
     return finished.exit_code
 
 
-def run_tui(options: RunOptions, *, autopilot: bool = False, demo: bool = False) -> int:
+def run_tui(options: RunOptions, choice: BackendChoice, *, autopilot: bool = False, demo: bool = False) -> int:
     from wizard.tui.app import WizardApp
 
-    app = WizardApp(options, autopilot=autopilot, demo=demo)
+    app = WizardApp(options, choice=choice, backend_factory=backend_for, autopilot=autopilot, demo=demo)
     app.run()
     return app.return_code if app.return_code is not None else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from wizard.simulator.cloud import skipped_steps
-
     folder = demo_dir(args)
-    options = base_options(args, folder, simulate=True, create_env=True, yes=True)
-    options.scenario = args.scenario if args.scenario not in (None, "happy") else None
-    options.sim_speed = sim_speed(args.speed, 1.0)
-    skipped = skipped_steps(options.scenario)
-    if skipped:
-        options.plan = Plan(skipped=frozenset(StepId(step) for step in skipped))
+    choice = BackendChoice(simulate=True, scenario=args.scenario if args.scenario not in (None, "happy") else None, speed=sim_speed(args.speed, 1.0))
+    backend = backend_for(choice)
+    plan = Plan(skipped=frozenset(StepId(step) for step in backend.skipped_steps))
+    options = base_options(args, folder, create_env=True, yes=True, plan=plan)
     if args.plain:
-        return asyncio.run(run_plain(options, verbose=args.verbose))
-    return run_tui(options, autopilot=args.autopilot, demo=True)
+        return asyncio.run(run_plain(options, backend, verbose=args.verbose))
+    return run_tui(options, choice, autopilot=args.autopilot, demo=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     plan = Plan.build(only=args.steps, start=args.from_step, skip=args.skip)
     options = base_options(args, project_dir(args), plan=plan, yes=args.yes, create_env=args.create)
+    choice = choice_from(args)
     if args.plain:
-        return asyncio.run(run_plain(options, verbose=args.verbose))
-    return run_tui(options, autopilot=args.autopilot)
+        return asyncio.run(run_plain(options, backend_for(choice), verbose=args.verbose))
+    return run_tui(options, choice, autopilot=args.autopilot)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    folder = project_dir(args)
-    options = base_options(args, folder)
-    return run_tui(options)
+    return run_tui(base_options(args, project_dir(args)), choice_from(args))
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
-    from wizard.core.preflight_cli import run_preflight_command
+    from wizard.cli.preflight_command import run_preflight_command
 
-    options = base_options(args, project_dir(args))
+    options = base_options(args, project_dir(args), with_tests=args.with_tests)
     return asyncio.run(
         run_preflight_command(
             options,
+            backend_for(choice_from(args)),
             fix=args.fix,
             fix_all=args.fix_all,
             json_out=args.json,
-            with_tests=args.with_tests,
         )
     )
 
 
 def cmd_phone(args: argparse.Namespace) -> int:
-    options = base_options(args, project_dir(args), plan=Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE)))
+    plan = Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE))
+    options = base_options(args, project_dir(args), plan=plan)
+    backend = backend_for(choice_from(args))
     if not args.number:
-        return asyncio.run(list_phone_numbers(options))
-    options.phone = args.number
-    return asyncio.run(run_plain(options))
+        return asyncio.run(list_phone_numbers(options, backend))
+    return asyncio.run(run_plain(replace(options, phone=args.number), backend))
 
 
-async def list_phone_numbers(options: RunOptions) -> int:
+async def list_phone_numbers(options: RunOptions, backend: Backend) -> int:
     from wizard.core.phone import PhoneService, telephony_status
 
     validate(options)
     from wizard.core.engine import Engine
 
-    engine = Engine(options, None)
+    engine = Engine(options, None, backend=backend)
     finished = await engine.run_step(StepId.ENVIRONMENT)
     if finished.failure is not None:
         print(f"error: {finished.failure.cause}", file=sys.stderr)
@@ -232,16 +231,17 @@ async def list_phone_numbers(options: RunOptions) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     options = base_options(args, project_dir(args), plan=Plan(steps=(StepId.ENVIRONMENT, StepId.VERIFY)))
+    backend = backend_for(choice_from(args))
     if not args.json:
-        return asyncio.run(run_plain(options))
-    return asyncio.run(verify_json(options))
+        return asyncio.run(run_plain(options, backend))
+    return asyncio.run(verify_json(options, backend))
 
 
-async def verify_json(options: RunOptions) -> int:
+async def verify_json(options: RunOptions, backend: Backend) -> int:
     validate(options)
     from wizard.core.engine import Engine
 
-    engine = Engine(options, None)
+    engine = Engine(options, None, backend=backend)
     finished = await engine.run()
     report = engine.facts.get("verify") or {"ok": False, "checks": [], "error": finished.message}
     print(json.dumps(report, indent=2))
@@ -249,21 +249,21 @@ async def verify_json(options: RunOptions) -> int:
 
 
 def cmd_teardown(args: argparse.Namespace) -> int:
-    from wizard.core.teardown_cli import run_teardown_command
+    from wizard.cli.teardown_command import run_teardown_command
 
     options = base_options(args, project_dir(args))
-    return asyncio.run(run_teardown_command(options, confirm=args.confirm, remove_local=args.remove_local))
+    return asyncio.run(run_teardown_command(options, backend_for(choice_from(args)), confirm=args.confirm, remove_local=args.remove_local))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from wizard.core.report import run_report_command
+    from wizard.cli.report_command import run_report_command
 
     return run_report_command(project_dir(args), env=args.env, last=args.last, json_out=args.json)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from wizard.cli.explain_command import render_explain
     from wizard.core.explain import explain, explain_json
-    from wizard.explain_render import render_explain
 
     if args.file == "-":
         data = sys.stdin.buffer.read()

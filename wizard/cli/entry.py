@@ -10,20 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-
-SCENARIOS = (
-    "happy",
-    "missing-tag",
-    "not-logged-in",
-    "quota",
-    "provider-unregistered",
-    "hook-failure",
-    "placeholder",
-    "flood",
-    "hang",
-    "slow",
-    "health-flaky",
-)
+from wizard.simulator.scenarios import SCENARIOS
 
 EPILOG = """commands:
   (none)      TUI on the azd project found from the current directory
@@ -80,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the wizard on a fresh copy of the sample project, simulated")
     _common(demo)
     _flow(demo)
-    demo.add_argument("--scenario", choices=SCENARIOS, default=None, help="simulated scenario (default: happy)")
+    demo.add_argument("--scenario", choices=tuple(SCENARIOS), default=None, help="simulated scenario (default: happy)")
     demo.add_argument("--autopilot", action="store_true", help="play the whole flow unattended (TUI)")
     demo.add_argument("--speed", type=float, default=None, help="simulated speed: 0 = instant, 1 = realistic (default: $DEPLOY_WIZARD_SIM_SPEED or 1)")
 
@@ -136,10 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from wizard import commands
+    from wizard.cli import handlers
 
     try:
-        return commands.dispatch(args)
+        return handlers.dispatch(args)
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130
