@@ -79,10 +79,10 @@ class Client:
         self.tls.verify_mode = ssl.CERT_NONE
         self.tls.set_alpn_protocols(["h2", "http/1.1"])
 
-    def https(self, method: str, host: str, target: str, body: bytes = b"") -> http.client.HTTPResponse:
+    def https(self, method: str, host: str, target: str, body: bytes = b"", agent: str = "") -> http.client.HTTPResponse:
         connection = http.client.HTTPSConnection("127.0.0.1", self.proxy.port, context=self.tls, timeout=10)
         connection.set_tunnel(host, 443)
-        connection.request(method, target, body=body or None)
+        connection.request(method, target, body=body or None, headers={"User-Agent": agent} if agent else {})
         return connection.getresponse()
 
     def plain(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> http.client.HTTPResponse:
@@ -111,6 +111,18 @@ def test_identical_requests_get_the_recorded_answers_in_order(proxy: ReplayProxy
     assert third.getheader("x-ms-error-code") == f"recordingProxy: {MISS_CODE}"
     assert [str(m) for m in proxy.misses] == [f"miss GET {MGMT}{path} -> 400"]
     assert proxy.served() == [0, 1]
+
+
+def test_the_wizards_own_clients_read_without_using_up_azds_answers(proxy: ReplayProxy) -> None:
+    client = Client(proxy)
+    path = f"/subscriptions/{SUB}/resourcegroups?api-version=2021-04-01"
+    sdk = "azsdk-python-mgmt-resource/1.0 Python/3.11"
+    assert client.https("GET", "management.azure.com", path, agent=sdk).read() == b'{"value":[1]}'  # azd's next
+    assert client.https("GET", "management.azure.com", path).read() == b'{"value":[1]}'  # azd still gets it
+    assert client.https("GET", "management.azure.com", path, agent=sdk).read() == b'{"value":[1]}'  # azd's last
+    assert client.https("GET", "management.azure.com", "/nowhere", agent=sdk).status == 400
+    assert [e.client for e in proxy.misses] == ["wizard"] and proxy.misses_of("azd") == []
+    assert proxy.served() == [0]
 
 
 def test_a_head_keeps_the_recorded_length_and_sends_no_body(proxy: ReplayProxy) -> None:
@@ -265,7 +277,9 @@ def test_the_child_environment_keeps_nothing_of_the_users_azure(tmp_path: Path) 
         assert env["AZD_TEST_FIXED_CLOCK_UNIX_TIME"] == "1700000000"
         assert env["AZURE_SUBSCRIPTION_ID"] == env["AZD_DEBUG_SYNTHETIC_SUBSCRIPTION"] == SUB
         assert env["AZD_CONFIG_DIR"] == str(session.config_dir) and "AZURE_ENV_NAME" not in env
-        assert "AZURE_TENANT_ID" not in env and "CI" not in env and "HTTPS_PROXY" not in env
+        assert "AZURE_TENANT_ID" not in env and "CI" not in env and "GITHUB_ACTIONS" not in env
+        assert env["HTTPS_PROXY"] == session.proxy.url  # the user's corporate proxy is not used
+        assert env["PATH"] == str(session.bin_dir) and (session.bin_dir / "azd").resolve() == tmp_path / "azd-bin"
         assert (env["AZURE_DEV_COLLECT_TELEMETRY"], env["AZD_SKIP_UPDATE_CHECK"]) == ("no", "true")
         assert (session.env_name, session.subscription_id, session.location) == ("envx", SUB, "eastus2")
         assert (session.project_dir / "azure.yaml").is_file()

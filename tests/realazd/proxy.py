@@ -11,6 +11,11 @@ the one of azd's `test/recording/proxy.go` and go-vcr in playback:
   `Connection: close`, as go-vcr marks every replayed response;
 * a miss is answered 400 `{"error":{"code":"requested interaction not found"}}` with
   `x-ms-error-code: recordingProxy: requested interaction not found`, and logged;
+* the extension registries (REUSABLE) are re-served once used up: the wizard runs azd more often
+  than the recorded test did, and each azd process may fetch them; those are logged as `reused`;
+* the wizard's own clients (READER_AGENTS: Azure SDK for Python, urllib) only read: they get the
+  last answer azd was given for the same request, else the next one azd will get, and use up
+  nothing, so the recorded azd sequence stays whole; their misses are told apart (`client`);
 * `/token` on loopback is the remote-credential endpoint (identity.py); hosts that azd's recorder
   passes through to the network (sign-in, Graph, telemetry, update feed, experimentation) are
   answered 503 here and logged apart: nothing leaves the machine.
@@ -26,7 +31,7 @@ import socket
 import socketserver
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
@@ -50,23 +55,34 @@ PASSTHROUGH = (
     ("default.exp-tas.com", ""),
     ("dev.azure.com", "/oidctoken"),
 )
+# (host contains, path contains): static documents every azd process may fetch again (the extension
+# registries); once their recorded answers are used up, the last one is served again ("reused").
+REUSABLE = (
+    ("aka.ms", "/azd/extensions/"),
+    ("raw.githubusercontent.com", "/registry.json"),
+)
+# User-Agents of the wizard's own clients (Azure SDK for Python, its urllib probes): they read the
+# recorded state without using up what the recorded azd commands will ask for.
+READER_AGENTS = ("azsdk-python-", "python-requests", "Python-urllib", "deploy-wizard")
 _NOT_REPLAYED_HEADERS = {"content-length", "transfer-encoding", "connection", "trailer"}
 _NO_BODY_STATUS = {204, 304}
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request the proxy answered: how (`replayed`, `miss`, `token`, `passthrough`, `local`)."""
+    """One request the proxy answered: how (`replayed`, `reused`, `miss`, `token`, `passthrough`, `local`)."""
 
     kind: str
     method: str
     url: str
     status: int
     interaction: int | None = None
+    client: str = "azd"  # or "wizard" (READER_AGENTS)
 
     def __str__(self) -> str:
         served = f" <- #{self.interaction}" if self.interaction is not None else ""
-        return f"{self.kind} {self.method} {self.url} -> {self.status}{served}"
+        reader = " (wizard)" if self.client != "azd" else ""
+        return f"{self.kind}{reader} {self.method} {self.url} -> {self.status}{served}"
 
 
 @dataclass
@@ -144,6 +160,8 @@ class ReplayProxy:
         self._used: set[int] = set()
         self._holds: dict[int, Hold] = {}
         self._lock = threading.Condition()
+        hosts = {i.key.origin.split("://", 1)[1].rsplit(":", 1)[0] for i in cassette.interactions}
+        self.certificate = tls.certificate_for(frozenset(hosts | {h for h, _ in PASSTHROUGH}))
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -188,14 +206,18 @@ class ReplayProxy:
         with self._lock:
             return [e for e in self.exchanges if e.kind == "miss"]
 
+    def misses_of(self, client: str) -> list[Exchange]:
+        return [e for e in self.misses if e.client == client]
+
     @property
     def passthrough(self) -> list[Exchange]:
         with self._lock:
             return [e for e in self.exchanges if e.kind == "passthrough"]
 
     def served(self) -> list[int]:
+        """Interactions replayed (each once, in the order served); re-served ones not repeated."""
         with self._lock:
-            return [e.interaction for e in self.exchanges if e.interaction is not None]
+            return [e.interaction for e in self.exchanges if e.kind == "replayed" and e.interaction is not None]
 
     def unused(self) -> list[Interaction]:
         with self._lock:
@@ -218,36 +240,55 @@ class ReplayProxy:
             self.exchanges.append(exchange)
             self._lock.notify_all()
 
-    def _take(self, key: RequestKey) -> Interaction | None:
+    def _peek(self, key: RequestKey) -> Interaction | None:
+        """What azd was last answered for this request, else what it will be answered next."""
         with self._lock:
-            for interaction in self.cassette.interactions:
-                if interaction.id not in self._used and key.matches(interaction.key):
-                    self._used.add(interaction.id)
-                    return interaction
-        return None
+            matches = [i for i in self.cassette.interactions if key.matches(i.key)]
+            used = [i for i in matches if i.id in self._used]
+        return used[-1] if used else (matches[0] if matches else None)
 
-    def answer(self, method: str, url: str, authorization: str, body: bytes) -> _Answer:
+    def _take(self, key: RequestKey) -> tuple[Interaction | None, bool]:
+        """The first unused match (and False), else for a REUSABLE request the last match (and True)."""
+        with self._lock:
+            last = None
+            for interaction in self.cassette.interactions:
+                if key.matches(interaction.key):
+                    if interaction.id not in self._used:
+                        self._used.add(interaction.id)
+                        return interaction, False
+                    last = interaction
+        parts = urlsplit(key.url)
+        if last is not None and key.method == "GET" and any(h in parts.netloc and p in parts.path for h, p in REUSABLE):
+            return last, True
+        return None, False
+
+    def answer(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> _Answer:
         parts = urlsplit(url)
+        client = "wizard" if headers.get("User-Agent", "").startswith(READER_AGENTS) else "azd"
         host = parts.hostname or ""
         if parts.path == "/token" and (host in LOOPBACK or not host):
-            return self._token(method, url, authorization, body)
+            return self._token(method, url, headers.get("Authorization", ""), body)
         if not host:
-            self._log(Exchange("local", method, url, 404))
+            self._log(Exchange("local", method, url, 404, client=client))
             return _json_answer(404, "Not Found", {"error": "not a proxy request"})
         if any(h in parts.netloc and p in parts.path for h, p in PASSTHROUGH):
-            self._log(Exchange("passthrough", method, url, 503))
+            self._log(Exchange("passthrough", method, url, 503, client=client))
             return _json_answer(503, "Service Unavailable", {"error": "offline replay: not reachable"})
-        interaction = self._take(RequestKey.of(method, url))
+        key = RequestKey.of(method, url)
+        if client == "azd":
+            interaction, reused = self._take(key)
+        else:
+            interaction, reused = self._peek(key), True
         if interaction is None:
-            self._log(Exchange("miss", method, url, 400))
+            self._log(Exchange("miss", method, url, 400, client=client))
             return _json_answer(400, "Bad Request", {"error": {"code": MISS_CODE}},
                                 ("x-ms-error-code", f"recordingProxy: {MISS_CODE}"))
-        hold = self._holds.get(interaction.id)
+        hold = self._holds.get(interaction.id) if client == "azd" and not reused else None
         if hold is not None:
             hold.reached.set()
             hold.wait_released()
         answer = _replayed(interaction)
-        self._log(Exchange("replayed", method, url, answer.status, interaction.id))
+        self._log(Exchange("reused" if reused else "replayed", method, url, answer.status, interaction.id, client))
         return answer
 
     def _token(self, method: str, url: str, authorization: str, body: bytes) -> _Answer:
@@ -305,7 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
             url = f"https://{self.tunnel}{self.path}"
         else:
             url = self.path  # absolute form (`http://host/...`) or a request to the proxy itself
-        answer = self.server.replay.answer(self.command, url, self.headers.get("Authorization", ""), body)
+        answer = self.server.replay.answer(self.command, url, self.headers, body)
         self.wfile.write(answer.wire(self.command))
         self.wfile.flush()
         self.close_connection = True
@@ -334,7 +375,7 @@ class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
     def __init__(self, replay: ReplayProxy) -> None:
         self.replay = replay
-        self.tls = tls.server_context()
+        self.tls = tls.server_context(replay.certificate)
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -8,7 +8,9 @@ The child environment is built from a table: the variables azd's own test harnes
 (`test/azdcli/cli.go`: proxy, fixed clock, subscription, synthetic subscription, remote
 credential, provision progress off, agent detection off, `AZD_NON_INTERACTIVE=false`), the
 test's location, a private `AZD_CONFIG_DIR` and `HOME`, telemetry and update check off, the bicep
-stand-in, and the wizard's `NO_COLOR=1`; from the caller's environment it keeps only what is not
+stand-in, the wizard's `NO_COLOR=1`, a PATH of its own (the record azd as `azd`, nothing else) and
+the proxy as `HTTPS_PROXY` with its certificate as CA bundle for the wizard's own Azure SDK and
+HTTP clients; from the caller's environment it keeps only what is not
 Azure's, azd's, a proxy's, a colour/terminal/locale setting or a CI marker (azd changes its
 behaviour on CI markers).
 """
@@ -126,7 +128,10 @@ class ReplaySession:
         self.home_dir = root / "home"
         self.bicep_dir = root / "bicep"
         self.bin_dir = root / "bin"
-        self.tools_path = tools_path if tools_path is not None else str(self.bin_dir)
+        self.ca_file = root / "replay-ca.pem"
+        # PATH: a private bin with `azd` (the record build) first; no docker, so nothing of this
+        # machine's tools changes what azd does, unless the caller adds `tools_path`
+        self.tools_path = os.pathsep.join([str(self.bin_dir), *([tools_path] if tools_path else [])])
         self._environ = dict(os.environ if environ is None else environ)
         self.proxy = ReplayProxy(self.cassette, auth_key=secrets.token_hex(16), token_refusal=token_refusal)
 
@@ -155,6 +160,8 @@ class ReplaySession:
         for folder in (self.config_dir, self.home_dir, self.bicep_dir, self.bin_dir):
             folder.mkdir(parents=True)
         self._write_bicep()
+        (self.bin_dir / "azd").symlink_to(self.azd.path)  # for the wizard's AzureDeveloperCliCredential
+        self.ca_file.write_bytes(self.proxy.certificate.cert_pem)
         self.proxy.start()
         return self
 
@@ -212,6 +219,10 @@ class ReplaySession:
             "AZD_SKIP_UPDATE_CHECK": "true",
             "AZD_BICEP_TOOL_PATH": str(self.bicep_dir / "bicep"),
             "PATH": self.tools_path,
+            # the wizard's own clients (Azure SDK, HTTP probes) reach the replayed Azure too
+            "HTTPS_PROXY": self.proxy.url,
+            "REQUESTS_CA_BUNDLE": str(self.ca_file),
+            "SSL_CERT_FILE": str(self.ca_file),
             "NO_COLOR": "1",
             "TERM": "dumb",
             "LANG": "C.UTF-8",
