@@ -14,8 +14,10 @@ the one of azd's `test/recording/proxy.go` and go-vcr in playback:
 * the extension registries (REUSABLE) are re-served once used up: the wizard runs azd more often
   than the recorded test did, and each azd process may fetch them; those are logged as `reused`;
 * the wizard's own clients (READER_AGENTS: Azure SDK for Python, urllib) only read: they get the
-  last answer azd was given for the same request, else the next one azd will get, and use up
-  nothing, so the recorded azd sequence stays whole; their misses are told apart (`client`);
+  last answer azd was given for the same request (path case and query spelling aside), else the next one
+  azd will get, and use up nothing, so the recorded azd sequence stays whole; their misses are
+  told apart (`client`); reads the cassette holds only in another shape are answered by
+  views.py (`derived`);
 * `/token` on loopback is the remote-credential endpoint (identity.py); hosts that azd's recorder
   passes through to the network (sign-in, Graph, telemetry, update feed, experimentation) are
   answered 503 here and logged apart: nothing leaves the machine.
@@ -39,6 +41,7 @@ from urllib.parse import urlsplit
 from tests.realazd import tls
 from tests.realazd.cassette import Cassette, Interaction, RequestKey
 from tests.realazd.identity import Identity, TokenRefusal, token_answer
+from tests.realazd.views import DerivedViews
 
 MISS_CODE = "requested interaction not found"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -70,7 +73,8 @@ _NO_BODY_STATUS = {204, 304}
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request the proxy answered: how (`replayed`, `reused`, `miss`, `token`, `passthrough`, `local`)."""
+    """One request the proxy answered: how (`replayed`, `reused`, `derived`, `miss`, `token`, `passthrough`,
+    `local`), and to whom (`client`)."""
 
     kind: str
     method: str
@@ -162,6 +166,7 @@ class ReplayProxy:
         self._lock = threading.Condition()
         hosts = {i.key.origin.split("://", 1)[1].rsplit(":", 1)[0] for i in cassette.interactions}
         self.certificate = tls.certificate_for(frozenset(hosts | {h for h, _ in PASSTHROUGH}))
+        self.views = DerivedViews(cassette, lambda: set(self._used))
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -243,7 +248,7 @@ class ReplayProxy:
     def _peek(self, key: RequestKey) -> Interaction | None:
         """What azd was last answered for this request, else what it will be answered next."""
         with self._lock:
-            matches = [i for i in self.cassette.interactions if key.matches(i.key)]
+            matches = [i for i in self.cassette.interactions if key.matches(i.key, reader=True)]
             used = [i for i in matches if i.id in self._used]
         return used[-1] if used else (matches[0] if matches else None)
 
@@ -278,6 +283,10 @@ class ReplayProxy:
         if client == "azd":
             interaction, reused = self._take(key)
         else:
+            derived = self.views.answer(key)
+            if derived is not None:
+                self._log(Exchange("derived", method, url, derived[0], client=client))
+                return _json_answer(derived[0], "OK" if derived[0] == 200 else "Not Found", derived[1])
             interaction, reused = self._peek(key), True
         if interaction is None:
             self._log(Exchange("miss", method, url, 400, client=client))
@@ -288,6 +297,8 @@ class ReplayProxy:
             hold.reached.set()
             hold.wait_released()
         answer = _replayed(interaction)
+        if client != "azd":
+            answer.body = self.views.adjust(key, answer.status, answer.body)
         self._log(Exchange("reused" if reused else "replayed", method, url, answer.status, interaction.id, client))
         return answer
 
