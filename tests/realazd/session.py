@@ -233,6 +233,19 @@ class ReplaySession:
         """The whole child environment for azd."""
         return {**inherited_env(self._environ), **self.extra_env}
 
+    def processes(self) -> list[int]:
+        """pids of processes started for this session (azd and its children carry its AZD_CONFIG_DIR)."""
+        marker = f"AZD_CONFIG_DIR={self.config_dir}".encode()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if marker in (entry / "environ").read_bytes().split(b"\0"):
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        return found
+
     def argv(self, *args: str) -> list[str]:
         return [str(self.azd.path), *args]
 
