@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-real-azd lint bench screenshots serve clean lock
+.PHONY: demo test test-real-azd lint bench diagnose-score screenshots serve clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## performance figures as ratios against baselines measured in the same run
 	$(BIN)/python -m bench.bench
+
+diagnose-score: $(STAMP)  ## step/target/cause accuracy of the diagnosis over tests/fixtures/corpus
+	$(BIN)/python -m bench.diagnose_score
 
 screenshots: $(STAMP)  ## regenerate screenshots/*.svg for every screen
 	$(BIN)/python -m devtools.screenshots

@@ -205,7 +205,8 @@ class Engine:
             return result, None
         if result.returncode == 0:
             return result, None
-        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode)
+        done = [s.value for s, st in self.steps.items() if st.status is StepStatus.DONE and s is not step]
+        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode, done=done)
         if failure.target:
             self.target(step, failure.target, TargetStatus.FAILED, "Failed")
         return result, failure
@@ -223,6 +224,8 @@ class Engine:
                 ts=self.clock(),
             )
         )
+        for note in self.backend.notes:  # what is simulated, and how, before anything runs
+            self.notice(StepId.ENVIRONMENT, "info", note)
 
     async def run_step(self, step: StepId) -> StepFinished:
         from wizard.core.flow import STEP_BODIES
