@@ -26,6 +26,7 @@ from tests.realazd.versions import selected_versions
 REQUIRED_VARIABLE = "REAL_AZD_REQUIRED"
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"record_azd", "replay"} & set(getattr(item, "fixturenames", ())):
