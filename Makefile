@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench diagnose-score screenshots serve clean lock
+.PHONY: demo test test-real-azd lint bench diagnose-score screenshots serve clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ $(CHROMIUM):
 test: $(STAMP) $(CHROMIUM)  ## lint + the whole suite (installs Debian's chromium when missing)
 	$(BIN)/ruff check wizard tests bench
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+test-real-azd: $(STAMP)  ## only the tests on the real azd (record build, replayed Azure session; needs Go)
+	$(BIN)/python -m pytest -n 2 -q -m real_azd $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check wizard tests bench

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("tests.realazd.plugin",)
+
 os.environ.setdefault("DEPLOY_WIZARD_SIM_SPEED", "0")
 os.environ.pop("AZURE_ENV_NAME", None)
 os.environ.pop("GITHUB_ACTIONS", None)

@@ -217,6 +217,23 @@ async def test_deployed_port_mismatch_is_explained(project: Project) -> None:
     assert "listens on port 8000" in check.detail and "target_port 8000" in (check.fix or "")
 
 
+@pytest.mark.parametrize(("healthy", "state", "status"), [
+    (True, "Running", "warn"), (False, "Activating", "warn"), (False, "Failed", "fail"),
+])
+async def test_an_expose_only_mismatch_fails_only_with_a_failing_revision(
+    project: Project, healthy: bool, state: str, status: str
+) -> None:
+    """EXPOSE documents a port; azd's own remote-build sample says EXPOSE 3000 and listens on 8080."""
+    apps = deployed()
+    apps.apps[0] = app("rtaudio-client", "artagent-frontend-abc", image="cr.io/client:1", port=3000,
+                       healthy=healthy, state=state)
+    http = FakeHttp({HEALTH: [HttpResult(200)], FRONT: [HttpResult(200)]})
+    report = await verify(project, ENV, ports(apps, http), poll_interval=0)
+    check = next(c for c in report.checks if c.id == "port:rtaudio-client")
+    assert check.status == status
+    assert "8080" in check.title and "3000" in check.title
+
+
 async def test_missing_tag_names_the_service(project: Project) -> None:
     apps = deployed()
     untagged = apps.apps[0]

@@ -23,6 +23,7 @@ PLACEHOLDER_MARKERS = (
 )
 PLACEHOLDER_PORT = 80
 RUNNING_STATES = {"running", "runningatmaxscale"}
+STARTING_STATES = {"activating", "processing", "provisioning", "deprovisioning"}
 
 
 def is_placeholder_image(image: str | None) -> bool:
@@ -32,6 +33,12 @@ def is_placeholder_image(image: str | None) -> bool:
 
 def listening_port(project: Project | None, service: Service | None) -> int | None:
     """The port the service's own image listens on, read from its Dockerfile (EXPOSE / --port)."""
+    evidence = _port_evidence(project, service)
+    return evidence[0] if evidence else None
+
+
+def _port_evidence(project: Project | None, service: Service | None) -> tuple[int, str] | None:
+    """(port, where it was read: "--port" in the command, or "EXPOSE", which only documents it)."""
     if project is None or service is None:
         return None
     base = (project.root / service.project).resolve()
@@ -39,21 +46,30 @@ def listening_port(project: Project | None, service: Service | None) -> int | No
     if service.docker_path:
         candidates.append((project.root / service.docker_path).resolve())
     for path in candidates:
-        port = _port_from_dockerfile(path)
-        if port is not None:
-            return port
+        evidence = _port_from_dockerfile(path)
+        if evidence is not None:
+            return evidence
     return None
 
 
-def _port_from_dockerfile(path: Path) -> int | None:
+def _port_from_dockerfile(path: Path) -> tuple[int, str] | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    run_port = re.search(r"--port[= ]+\"?([0-9]{2,5})", text)
+    run_port = re.search(r"--port(?:[= ]+|\"\s*,\s*)\"?([0-9]{2,5})", text)  # shell or exec form
+    if run_port:
+        return int(run_port.group(1)), "--port"
     expose = re.search(r"(?im)^\s*EXPOSE\s+([0-9]{2,5})", text)
-    match = run_port or expose
-    return int(match.group(1)) if match else None
+    return (int(expose.group(1)), "EXPOSE") if expose else None
+
+
+def _revision_up_or_starting(app: ContainerAppInfo) -> bool:
+    revision = app.latest_revision
+    if revision is None:
+        return False
+    state = (revision.running_state or "").lower()
+    return (revision.healthy and state in RUNNING_STATES) or state in STARTING_STATES
 
 
 def deploy_fix(service: str) -> str:
@@ -68,9 +84,10 @@ def check_port(project: Project | None, service: Service, app: ContainerAppInfo,
     title = f"{service.name}: ingress target port"
     if app.target_port is None:
         return VerifyCheck(check_id, target, "warn", title, f"{app.name} has no ingress: it cannot be reached from outside")
-    listens = PLACEHOLDER_PORT if is_placeholder else listening_port(project, service)
-    if listens is None:
+    evidence = (PLACEHOLDER_PORT, "placeholder") if is_placeholder else _port_evidence(project, service)
+    if evidence is None:
         return VerifyCheck(check_id, target, "pass", title, f"target port {app.target_port} (the image's port could not be read)")
+    listens, source = evidence
     if listens == app.target_port:
         return VerifyCheck(check_id, target, "pass", title, f"target port {app.target_port} = the port the app listens on")
     if is_placeholder:
@@ -80,6 +97,16 @@ def check_port(project: Project | None, service: Service, app: ContainerAppInfo,
             f"placeholder image listens on port 80: the startup probe fails with 'connection refused' "
             f"until azd deploy replaces the image (expected after provision alone)",
             deploy_fix(service.name), kb_id="target-port-mismatch",
+        )
+    if source == "EXPOSE" and _revision_up_or_starting(app):
+        # EXPOSE only documents a port (azd's own sample says 3000 and listens on 8080): with the
+        # revision up or still starting there is no evidence of a mismatch, only of a stale EXPOSE
+        return VerifyCheck(
+            check_id, target, "warn", f"{service.name}: Dockerfile EXPOSE {listens}, ingress {app.target_port}",
+            f"the Dockerfile says EXPOSE {listens} but ingress targets port {app.target_port}; EXPOSE only "
+            f"documents a port and the revision is not failing, so the app may well listen on {app.target_port}",
+            f"if the revision fails to start, make the ingress target_port {listens}; else correct the "
+            f"Dockerfile's EXPOSE to {app.target_port}",
         )
     return VerifyCheck(
         check_id, target, "fail", f"{service.name}: port mismatch ({listens} vs {app.target_port})",
@@ -107,7 +134,7 @@ def check_revision(name: str, app: ContainerAppInfo, group: str, is_placeholder:
             return VerifyCheck(check_id, target, "warn", f"{name}: revision healthy, scaled to zero",
                                detail + " (the first request wakes it up, slowly)")
         return VerifyCheck(check_id, target, "pass", f"{name}: revision healthy and running", detail)
-    if state.lower() in ("activating", "processing", "provisioning", "deprovisioning"):
+    if state.lower() in STARTING_STATES:
         return VerifyCheck(check_id, target, "warn", f"{name}: revision still starting", detail,
                            "wait a minute and verify again (deploy-wizard verify)")
     if is_placeholder:

@@ -47,12 +47,10 @@ class AzdLines(TerraformLines):
         m = _DELETED_RG_RE.match(msg)
         if m:
             self.activity = "teardown"
-            return self._set(
-                updates,
-                f"resource:Resource group/{m['name']}",
-                status,
-                "Deleted" if status == DONE else kind,
-            )
+            target = f"resource:Resource group/{m['name']}"
+            if status == FAILED:
+                self._mark("resource-failed", msg, target, step_hint="teardown")
+            return self._set(updates, target, status, "Deleted" if status == DONE else kind)
         m = _PURGE_RE.match(msg)
         if m:
             self.activity = "teardown"

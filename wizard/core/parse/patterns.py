@@ -101,7 +101,7 @@ _COMMAND_ECHO_RE = re.compile(
     r"^(?:.{0,80}?[$>#%] ?)?azd (?P<cmd>provision|deploy|up|down|package)\b"
 )
 _DELETE_RG_RE = re.compile(r"^Deleting resource group (?P<name>\S+)")
-_DELETED_RG_RE = re.compile(r"^Deleted resource group (?P<name>\S+)")
+_DELETED_RG_RE = re.compile(r"^(?:Deleted|Failed deleting) resource group (?P<name>\S+)")  # (✓) / (x) lines
 _PURGE_RE = re.compile(r"^Purging (?P<type>[^:]{1,60}): (?P<name>\S+)")
 
 # error chains
