@@ -50,6 +50,7 @@ class EnvironmentScreen(WizardScreen):
 
     step = StepId.ENVIRONMENT
     subtitle = "where to deploy"
+    AUTO_FOCUS = "#envs, #env-name"  # the table of existing environments, else the new name
     BINDINGS = [
         Binding("u", "use_selected", "Use selected", id="use-env"),
         Binding("e", "dev_cycle", "Deploy code only", id="dev-cycle"),
