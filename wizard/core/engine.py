@@ -35,7 +35,7 @@ from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import Redactor
 from wizard.core.runner import ProcessResult, ProcessRunner
-from wizard.core.step_state import StepOutcome, StepState, TargetState
+from wizard.core.step_state import StepOutcome, StepState, TargetState, merged_phase
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
 
 RECENT_LINES = 400
@@ -172,8 +172,8 @@ class Engine:
             target.started = event.ts
         if event.status in (TargetStatus.DONE, TargetStatus.FAILED, TargetStatus.SKIPPED):
             target.finished = event.ts
+        target.phase = merged_phase(target.status, target.phase, event.status, event.phase)
         target.status = event.status
-        target.phase = event.phase or target.phase
         target.detail = event.detail or target.detail
 
     def target(self, step: StepId, target: str, status: str, phase: str = "", detail: str = "") -> None:
