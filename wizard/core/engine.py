@@ -65,7 +65,7 @@ class Engine:
         self.run_id = new_run_id(clock())
         self.record = RunRecord(self.run_id)
         self.redactor = Redactor()
-        self.runner = ProcessRunner()
+        self.runner = ProcessRunner(on_spawn=self._azd_spawned)
         self.steps: dict[StepId, StepState] = {s: StepState(s) for s in options.plan.steps}
         self.env_values: dict[str, str] = {}
         self.lock: EnvLock | None = None
@@ -159,6 +159,12 @@ class Engine:
                 f"run {stale.get('run_id')} was interrupted during {step} (the wizard was killed); "
                 f"resume with: deploy-wizard run --from {step}",
             )
+
+    def _azd_spawned(self, pid: int | None) -> None:
+        """The lock names the running azd, so a wizard killed with -9 leaves word of it."""
+        if self.lock is not None:
+            state = self.steps.get(self._current) if self._current else None
+            self.lock.azd_started(pid, state.command if state else None)
 
     # -- targets ----------------------------------------------------------------------------------
     def _apply_target(self, event: TargetChanged) -> None:
