@@ -7,12 +7,16 @@ tables, the footer's keys), waited for on the screen, never with sleeps.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from tests.terminal.conftest import Spawn, demo_folder, raw_log
 from tests.terminal.pty_terminal import Screen, TerminalApp
+from wizard.core.lock import pid_alive
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +208,30 @@ def test_cancel_then_teardown_at_120x40(spawn: Spawn, tmp_path: Path) -> None:
     app.type("dev")
     app.press("enter")
     app.wait_for(lambda s: s.has("✓ Teardown"), "teardown finishes", timeout=90)
+
+
+def test_after_kill_9_the_next_start_names_the_running_azd_and_stops_it_on_request(spawn: Spawn, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    first = spawn("demo", "--scenario", "hang", "-C", str(project))
+    start_new_environment(first)
+    run_streamed_step(first, "provision", "Provision")
+    first.press("n")
+    first.wait_for_text("Start deploy (g)")
+    first.press("g")
+    first.wait_for(lambda s: s.has("● Deploy") and s.has("webchat-demo: Publishing"), "deploy hangs while publishing")
+    azd = json.loads((project / ".azure" / "dev" / "wizard" / "lock").read_text())["azd"]
+    os.kill(first.process.pid, signal.SIGKILL)  # the wizard alone, as `kill -9 <pid>` does
+    assert first.wait_exit() == -signal.SIGKILL
+    assert pid_alive(azd["pid"]), "azd runs in a process group of its own: it outlives the wizard"
+
+    second = spawn("demo", "--scenario", "hang", "-C", str(project))
+    second.wait_for(lambda s: s.footer_keys().get("n") == "Next", "the project screen")
+    second.press("n")
+    second.wait_for(lambda s: s.highlighted("dev"), "the existing environment is selected")
+    second.press("u")
+    asked = second.wait_for_text("An azd from an interrupted run is still running")
+    assert asked.has(f"(pid {azd['pid']})") and not asked.has("another deploy-wizard"), asked.text
+    assert asked.has("Wait for it (w)") and asked.has("Stop it (s)")
+    second.press("s")
+    second.wait_for(lambda s: s.has("✓ Environment › ") and s.has("Preflight  known traps"), "stopped; the run goes on")
+    assert not pid_alive(azd["pid"], azd["pid_start"])
