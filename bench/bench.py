@@ -44,7 +44,8 @@ os.environ.pop("AZURE_ENV_NAME", None)
 # -- the flood child -------------------------------------------------------------------------------
 def flood_project(base: Path) -> tuple[Path, list[str], dict[str, str]]:
     """A fresh sample with env `dev`; returns (project, provision argv, child env) for the flood."""
-    from wizard.core.azd import AzdClient, simulator_command
+    from wizard.backends import simulator_command
+    from wizard.core.azd import AzdClient
     from wizard.simulator.sample import copy_sample
 
     project = copy_sample(base / f"p{time.monotonic_ns()}")
@@ -78,10 +79,11 @@ def measure_bare(base: Path) -> tuple[float, int]:
 # -- plain -----------------------------------------------------------------------------------------
 def measure_plain(base: Path) -> tuple[float, int]:
     """Engine streaming the flood's provision into the --plain renderer (verbose) writing a file."""
+    from wizard.backends import BackendChoice, simulator_backend
+    from wizard.cli.renderer import PlainRenderer
     from wizard.core.engine import Engine, RunOptions
     from wizard.core.events import LinesReceived
     from wizard.core.steps import StepId
-    from wizard.plain import PlainRenderer
 
     project, _, _ = flood_project(base)
     out = open(base / "plain-out.txt", "w", encoding="utf-8")
@@ -95,7 +97,8 @@ def measure_plain(base: Path) -> tuple[float, int]:
         renderer(event)
 
     async def go() -> float:
-        engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True, scenario="flood", sim_speed=0), sink)
+        backend = simulator_backend(BackendChoice(simulate=True, scenario="flood", speed=0))
+        engine = Engine(RunOptions(project_dir=project, env_name="dev"), sink, backend=backend)
         engine.use_environment("dev")
         started = time.perf_counter()
         await engine.stream(StepId.PROVISION, engine.azd.provision_argv())
@@ -121,9 +124,10 @@ def measure_tui(base: Path) -> TuiFlood:
 RSS_CHILD = r"""
 import asyncio, sys, os, threading, time
 from pathlib import Path
+from wizard.backends import BackendChoice, simulator_backend
 from wizard.core.engine import Engine, RunOptions
 from wizard.core.steps import StepId
-from wizard.plain import PlainRenderer
+from wizard.cli.renderer import PlainRenderer
 
 def rss_mb():
     with open("/proc/self/status") as f:
@@ -134,7 +138,7 @@ def rss_mb():
 
 project = Path(sys.argv[1])
 out = open(os.devnull, "w")
-engine = Engine(RunOptions(project_dir=project, env_name="dev", simulate=True), PlainRenderer(out, verbose=True))
+engine = Engine(RunOptions(project_dir=project, env_name="dev"), PlainRenderer(out, verbose=True), backend=simulator_backend(BackendChoice(simulate=True)))
 engine.use_environment("dev")
 argv = [sys.executable, "-c", "import sys\nw=sys.stdout.write\nfor i in range(1000000): w(f'module.app.azurerm_container_app.backend: Still creating... [{i}s elapsed] line {i}\\n')"]
 baseline = rss_mb()

@@ -15,7 +15,7 @@ from typing import Any
 from wizard.core.preflight import CHECKS, PreflightContext, run_preflight
 from wizard.core.project import load_project, read_env_values
 from wizard.simulator.fakes import simulated_ports
-from wizard.simulator.tools import SimulatedTools
+from wizard.simulator.local_tools import SimulatedTools
 
 AZD_DELAY = 0.15
 

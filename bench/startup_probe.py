@@ -25,10 +25,11 @@ def main() -> None:
 
         Minimal().run(headless=True, auto_pilot=_exit_after_first_paint)
         return
+    from wizard.backends import BackendChoice
     from wizard.core.options import RunOptions
     from wizard.tui.app import WizardApp
 
-    app = WizardApp(RunOptions(project_dir=project, simulate=True, sim_speed=0))
+    app = WizardApp(RunOptions(project_dir=project), choice=BackendChoice(simulate=True, speed=0))
     app.run(headless=True, auto_pilot=_exit_after_first_paint)
 
 

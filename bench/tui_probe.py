@@ -25,6 +25,7 @@ from pathlib import Path
 
 from textual.widgets import Log
 
+from wizard.backends import BackendChoice
 from wizard.core.engine import RunOptions
 from wizard.core.steps import Plan, StepId
 from wizard.tui.app import WizardApp
@@ -74,10 +75,10 @@ async def run_tui_flood(project: Path) -> TuiFlood:
 
     Log.write_lines = counting  # type: ignore[method-assign]
     options = RunOptions(
-        project_dir=project, env_name="dev", simulate=True, scenario="flood", sim_speed=0, yes=True,
-        plan=Plan(steps=(StepId.ENVIRONMENT, StepId.PROVISION)),
+        project_dir=project, env_name="dev", yes=True, plan=Plan(steps=(StepId.ENVIRONMENT, StepId.PROVISION)),
     )
-    app = WizardApp(options, autopilot=True, autopilot_delay=0, cursor_blink=False)
+    choice = BackendChoice(simulate=True, scenario="flood", speed=0)
+    app = WizardApp(options, choice=choice, autopilot=True, autopilot_delay=0, cursor_blink=False)
     worst = 0.0
     last = time.perf_counter()
 

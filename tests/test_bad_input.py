@@ -68,13 +68,13 @@ def test_unwritable_azure_dir(sample_project: Path) -> None:
 
 def test_unwritable_azure_dir_as_root_is_still_reported(sample_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Root ignores file modes, so check the validator itself with os.access patched."""
-    from wizard.commands import UsageError, validate
+    from wizard.cli.handlers import UsageError, validate
     from wizard.core.engine import RunOptions
 
     project = _with_env(sample_project)
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     with pytest.raises(UsageError, match="not writable"):
-        validate(RunOptions(project_dir=project, env_name="dev", simulate=True))
+        validate(RunOptions(project_dir=project, env_name="dev"))
 
 
 def test_second_wizard_on_the_same_environment_is_refused(sample_project: Path) -> None:

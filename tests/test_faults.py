@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import survivors
+from wizard.backends import BackendChoice, simulator_backend
 from wizard.core.engine import Engine, RunOptions
 from wizard.core.events import Event, LinesReceived, StepFinished, StepStarted
 from wizard.core.steps import Plan, StepId
@@ -46,10 +47,9 @@ def test_cancel_at_any_point_of_a_step(tmp_path_factory, step: StepId, after: in
                 engine.cancel()
 
     options = RunOptions(
-        project_dir=project, simulate=True, sim_speed=0, create_env=True, yes=True,
-        phone="+14165551234", plan=Plan(),
+        project_dir=project, create_env=True, yes=True, phone="+14165551234", plan=Plan(),
     )
-    engine = Engine(options, sink)
+    engine = Engine(options, sink, backend=simulator_backend(BackendChoice(simulate=True, speed=0)))
     finished = asyncio.run(engine.run())
     assert finished.status == "cancelled"
     assert finished.exit_code == 130
@@ -83,9 +83,9 @@ HOSTILE = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(text=HOSTILE)
 def test_hostile_output_never_breaks_cleaning_parsing_or_plain_rendering(text: str) -> None:
+    from wizard.cli.renderer import PlainRenderer
     from wizard.core.ansi import clean_line
     from wizard.core.parse import OutputParser
-    from wizard.plain import PlainRenderer
 
     cleaned = clean_line(text)
     parser = OutputParser("deploy")

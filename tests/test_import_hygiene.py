@@ -30,7 +30,7 @@ def test_core_never_imports_textual() -> None:
 
 def test_version_and_help_import_neither_textual_nor_azure() -> None:
     for argv in (["--version"], ["--help"]):
-        code = f"import sys\nsys.argv=['deploy-wizard', *{argv!r}]\nfrom wizard.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+        code = f"import sys\nsys.argv=['deploy-wizard', *{argv!r}]\nfrom wizard.cli.entry import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
         loaded = _loaded_after(code)
         assert "textual" not in loaded
         assert not any(m.startswith("azure") for m in loaded)

@@ -10,9 +10,10 @@ import pytest
 
 from tests.test_preflight import FakeAzd, FakeProviders, FakeTools, fake_ports, make_ctx
 from tests.test_preflight_fixes import faulty_accelerator
+from wizard.backends import azd_backend
+from wizard.cli.preflight_command import run_preflight_command
 from wizard.core.engine import RunOptions
 from wizard.core.preflight import PreflightContext, run_preflight
-from wizard.core.preflight_cli import run_preflight_command
 from wizard.core.project import load_project
 
 
@@ -39,8 +40,7 @@ async def test_json_report_and_fix_all(tmp_path: Path, monkeypatch: pytest.Monke
 
     _patch_context(monkeypatch, ctx)
     out, err = io.StringIO(), io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=root), fix=False, fix_all=False, json_out=True,
-                                       with_tests=False, out=out, err=err)
+    code = await run_preflight_command(RunOptions(project_dir=root), azd_backend(), fix=False, fix_all=False, json_out=True, out=out, err=err)
     data = json.loads(out.getvalue())
     assert code == 1 and data["ok"] is False
     fails = {c["id"] for c in data["checks"] if c["status"] == "fail"}
@@ -48,8 +48,7 @@ async def test_json_report_and_fix_all(tmp_path: Path, monkeypatch: pytest.Monke
     assert all(c["fix"] for c in data["checks"] if c["status"] == "fail")
 
     out, err = io.StringIO(), io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=root), fix=False, fix_all=True, json_out=True,
-                                       with_tests=False, out=out, err=err)
+    code = await run_preflight_command(RunOptions(project_dir=root), azd_backend(), fix=False, fix_all=True, json_out=True, out=out, err=err)
     data = json.loads(out.getvalue())
     statuses = {c["id"]: c["status"] for c in data["checks"]}
     assert code == 1
@@ -71,8 +70,7 @@ async def test_fix_asks_before_each(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         return next(answers)
 
     out, err = io.StringIO(), io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=root), fix=True, fix_all=False, json_out=False,
-                                       with_tests=False, out=out, err=err, ask=ask)
+    code = await run_preflight_command(RunOptions(project_dir=root), azd_backend(), fix=True, fix_all=False, json_out=False, out=out, err=err, ask=ask)
     assert len(asked) == 2 and code == 1
     assert providers.registered == ["Microsoft.App"]
     assert b"\r\n" in (root / "devops/scripts/azd/preprovision.sh").read_bytes()  # declined: untouched
@@ -86,30 +84,28 @@ async def test_healthy_exit_zero_and_table(tmp_path: Path, monkeypatch: pytest.M
     root = _with_env(copy_fixture(tmp_path))
     _patch_context(monkeypatch, lambda: make_ctx(root))
     out, err = io.StringIO(), io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=root), fix=False, fix_all=False, json_out=False,
-                                       with_tests=False, out=out, err=err)
+    code = await run_preflight_command(RunOptions(project_dir=root), azd_backend(), fix=False, fix_all=False, json_out=False, out=out, err=err)
     assert code == 0, out.getvalue()
     assert "0 failed" in out.getvalue()
 
 
 async def test_bad_project_and_unknown_env(tmp_path: Path) -> None:
     err = io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=tmp_path), fix=False, fix_all=False, json_out=True,
-                                       with_tests=False, out=io.StringIO(), err=err)
+    code = await run_preflight_command(RunOptions(project_dir=tmp_path), azd_backend(), fix=False, fix_all=False, json_out=True, out=io.StringIO(), err=err)
     assert code == 2 and "azure.yaml" in err.getvalue()
     from tests.test_preflight import copy_fixture
 
     root = copy_fixture(tmp_path)
     err = io.StringIO()
-    code = await run_preflight_command(RunOptions(project_dir=root, env_name="nope"), fix=False, fix_all=False,
-                                       json_out=True, with_tests=False, out=io.StringIO(), err=err)
+    code = await run_preflight_command(RunOptions(project_dir=root, env_name="nope"), azd_backend(), fix=False, fix_all=False,
+                                       json_out=True, out=io.StringIO(), err=err)
     assert code == 2 and "does not exist" in err.getvalue()
     assert not (root / ".azure/nope").exists()
 
 
 async def test_simulated_tools(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from tests.test_preflight import copy_fixture
-    from wizard.simulator.tools import SIM_SUBSCRIPTION, SIM_TENANT, SimulatedTools
+    from wizard.simulator.local_tools import SIM_SUBSCRIPTION, SIM_TENANT, SimulatedTools
 
     monkeypatch.setenv("DEPLOY_WIZARD_SIM_SPEED", "0")
     monkeypatch.setenv("DEPLOY_WIZARD_SIM_SCENARIO", "happy")

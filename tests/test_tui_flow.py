@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from wizard.backends import BackendChoice
 from wizard.core.engine import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
@@ -24,15 +25,9 @@ def demo_app(tmp_path: Path, scenario: str = "happy", *, autopilot: bool = False
     from wizard.simulator.sample import copy_sample
 
     folder = copy_sample(tmp_path / "p", scenario=scenario) if scenario != "happy" else copy_sample(tmp_path / "p")
-    options = RunOptions(
-        project_dir=folder,
-        simulate=True,
-        create_env=True,
-        yes=True,
-        scenario=None if scenario == "happy" else scenario,
-        sim_speed=0,
-    )
-    return WizardApp(options, autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
+    options = RunOptions(project_dir=folder, create_env=True, yes=True)
+    choice = BackendChoice(simulate=True, scenario=None if scenario == "happy" else scenario, speed=0)
+    return WizardApp(options, choice=choice, autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
 
 
 async def until(pilot: Pilot[int], predicate: Callable[[], bool], limit: int = 3000) -> None:

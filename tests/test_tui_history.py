@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.test_tui_flow import demo_app, until
+from wizard.backends import BackendChoice
 from wizard.core.engine import RunOptions
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.diagnosis import DiagnosisScreen
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def same_project(root: Path, *, autopilot: bool = True) -> WizardApp:
-    options = RunOptions(project_dir=root, simulate=True, create_env=True, yes=True, sim_speed=0)
-    return WizardApp(options, autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
+    options = RunOptions(project_dir=root, create_env=True, yes=True)
+    return WizardApp(options, choice=BackendChoice(simulate=True, speed=0), autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
 
 
 async def test_history_lists_a_failed_and_a_good_run_and_opens_the_diagnosis(tmp_path: Path) -> None:

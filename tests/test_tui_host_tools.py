@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 
 from tests.test_tui_flow import demo_app, step_done, until
 from wizard.core.steps import StepId
-from wizard.simulator.cloud import SCENARIOS
+from wizard.simulator.scenarios import SCENARIOS
 from wizard.tui.screens.cleanup import ConfirmScreen
 from wizard.tui.screens.picker import PickerScreen
 from wizard.tui.screens.project import ProjectScreen
@@ -30,18 +30,18 @@ async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp
         assert "lacks the azd-service-name tag" in str(listed.get_option_at_index(1).prompt)
         await pilot.press("down", "enter")
         await until(pilot, lambda: app.disk_scenario == "missing-tag" and isinstance(app.screen, ProjectScreen))
-        assert app.options.scenario == "missing-tag"
+        assert app.choice.scenario == "missing-tag"
         assert "webchat_tags" in (root / "infra" / "terraform" / "variables.tf").read_text()
         assert "missing-tag" in str(app.screen.query_one("#host-settings", Static).render())
 
         await pilot.press("v")  # speed: 0.5, then back to 0 for the test
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press("down", "enter")
-        await until(pilot, lambda: app.options.sim_speed == 0.5 and isinstance(app.screen, ProjectScreen))
+        await until(pilot, lambda: app.choice.speed == 0.5 and isinstance(app.screen, ProjectScreen))
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press("up", "enter")
-        await until(pilot, lambda: app.options.sim_speed == 0.0 and isinstance(app.screen, ProjectScreen))
+        await until(pilot, lambda: app.choice.speed == 0.0 and isinstance(app.screen, ProjectScreen))
 
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)

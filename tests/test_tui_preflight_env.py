@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from tests.test_tui_flow import step_done, until
+from wizard.backends import BackendChoice
 from wizard.core.engine import RunOptions
 from wizard.core.steps import StepId
 from wizard.simulator.sample import copy_sample
@@ -20,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 def app_on(root: Path, *, yes: bool = True, autopilot: bool = False) -> WizardApp:
-    options = RunOptions(project_dir=root, simulate=True, create_env=True, yes=yes, sim_speed=0)
-    return WizardApp(options, autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
+    options = RunOptions(project_dir=root, create_env=True, yes=yes)
+    return WizardApp(options, choice=BackendChoice(simulate=True, speed=0), autopilot=autopilot, demo=True, autopilot_delay=0, cursor_blink=False)
 
 
 async def test_preflight_fix_shows_the_plan_asks_with_defaults_and_fix_all_applies_safe_fixes(tmp_path: Path) -> None:
@@ -66,7 +68,7 @@ async def continue_to_provision(pilot, app: WizardApp) -> None:  # type: ignore[
 
 async def test_preflight_fix_all_applies_every_safe_fix(tmp_path: Path) -> None:
     app = app_on(copy_sample(tmp_path / "p"), yes=False)
-    app.options.scenario = "provider-unregistered"
+    app.choice = replace(app.choice, scenario="provider-unregistered")
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.current_view == "project")
         await pilot.press("n")

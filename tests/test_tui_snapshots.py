@@ -1,11 +1,11 @@
 """Snapshots of every screen at 120×40 and 80×24, on the scripted engine (fixed content, clock and
-paths; no cursor blink, no animation). Same scenes as `python -m wizard.tui.screenshots`."""
+paths; no cursor blink, no animation). Same scenes as `python -m devtools.screenshots`."""
 
 from __future__ import annotations
 
 import pytest
 
-from wizard.tui.screenshots import SCENES, SIZES, make_app
+from devtools.screenshots import SCENES, SIZES, make_app
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

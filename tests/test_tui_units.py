@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Log, Static
 
+from devtools.screenshots import make_app, until
 from wizard.core.events import (
     Failure,
     Line,
@@ -15,8 +16,7 @@ from wizard.core.events import (
     TargetChanged,
 )
 from wizard.core.steps import StepId
-from wizard.tui.screenshots import make_app, until
-from wizard.tui.state import RunState
+from wizard.tui.run_state import RunState
 from wizard.tui.widgets.failure_panel import failure_text
 from wizard.tui.widgets.log_view import LogView
 
@@ -103,7 +103,7 @@ async def test_palette_offers_jump_log_teardown_and_theme() -> None:
 
 
 def test_log_buffer_keeps_the_last_lines_in_order_without_per_line_objects() -> None:
-    from wizard.tui.state import LogBuffer, LogChunk
+    from wizard.tui.run_state import LogBuffer, LogChunk
 
     buffer = LogBuffer(maxlen=5)
     def add(step: str, lines: list[Line | str], stream: str = "out") -> None:

@@ -1,3 +1,3 @@
-from wizard.cli import main
+from wizard.cli.entry import main
 
 raise SystemExit(main())

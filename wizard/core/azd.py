@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,36 +20,10 @@ from typing import Any
 from wizard.core.runner import capture
 
 MIN_AZD_VERSION = (1, 11, 0)
-SIM_ENV_PREFIX = "DEPLOY_WIZARD_SIM_"
 
 
 class AzdError(Exception):
     """azd is missing, too old, or a JSON command failed; `str()` is shown to the user."""
-
-
-def simulator_command() -> list[str]:
-    """argv prefix of the bundled azd simulator."""
-    return [sys.executable, "-m", "wizard.simulator.azd"]
-
-
-def resolve_azd(explicit: str | None) -> list[str]:
-    """The azd executable to run: `--azd PATH`, else `azd` on PATH."""
-    if explicit:
-        path = Path(explicit).expanduser()
-        if path.is_file() and os.access(path, os.X_OK):
-            return [str(path)]
-        found = shutil.which(explicit)
-        if found:
-            return [found]
-        raise AzdError(f"--azd {explicit}: no executable file there")
-    found = shutil.which("azd")
-    if not found:
-        raise AzdError(
-            "azd is not installed or not on PATH. Install it: "
-            "curl -fsSL https://aka.ms/install-azd.sh | bash  (macOS: brew install azd; "
-            "Windows: winget install microsoft.azd), or try the simulator: deploy-wizard demo"
-        )
-    return [found]
 
 
 _VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")

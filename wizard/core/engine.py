@@ -9,13 +9,14 @@ attribution, target state, failures and the summary.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from wizard.core.azd import AzdClient, AzdError, resolve_azd, simulator_command
+from wizard.core.azd import AzdClient, AzdError
+from wizard.core.backend import Backend
+from wizard.core.errors import InputError
 from wizard.core.events import (
     Event,
     Failure,
@@ -36,15 +37,11 @@ from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import Redactor
 from wizard.core.runner import ProcessResult, ProcessRunner
 from wizard.core.step_state import StepOutcome, StepState, TargetState, merged_phase
-from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus
+from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, describe_target
 
 RECENT_LINES = 400
 
 Sink = Callable[[Event], None]
-
-
-class InputError(Exception):
-    """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
 
 
 class Engine:
@@ -53,15 +50,18 @@ class Engine:
         options: RunOptions,
         sink: Sink | None = None,
         *,
+        backend: Backend,
         ports: AzurePorts | None = None,
         project: Project | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.options = options
+        self.backend = backend
         self._sinks: list[Sink] = [sink] if sink else []
         self.clock = clock
         self.project = project or load_project(options.project_dir)
         self.env_name: str | None = options.env_name
+        self.phone: str | None = options.phone
         self.run_id = new_run_id(clock())
         self.record = RunRecord(self.run_id)
         self.redactor = Redactor()
@@ -74,13 +74,7 @@ class Engine:
         self._cancelled = False
         self._current: StepId | None = None
         self._finished: RunFinished | None = None
-        self._azd_error: str | None = None
-        try:
-            command = simulator_command() if options.simulate else resolve_azd(options.azd_path)
-        except AzdError as exc:
-            command = ["azd"]
-            self._azd_error = str(exc)
-        self.azd = AzdClient(command, self.project.root, self.env_name, extra_env=self._sim_env())
+        self.azd = AzdClient(list(backend.azd_command), self.project.root, self.env_name, extra_env=dict(backend.azd_env))
 
     # -- plumbing ---------------------------------------------------------------------------------
     def subscribe(self, sink: Sink) -> None:
@@ -93,39 +87,15 @@ class Engine:
         for sink in self._sinks:
             sink(event)
 
-    def _sim_env(self) -> dict[str, str]:
-        if not self.options.simulate:
-            return {}
-        env = {"DEPLOY_WIZARD_SIM_CLOUD": os.environ.get("DEPLOY_WIZARD_SIM_CLOUD") or str(self.project.root / ".sim-cloud")}
-        if self.options.scenario:
-            env["DEPLOY_WIZARD_SIM_SCENARIO"] = self.options.scenario
-        if self.options.sim_speed is not None:
-            env["DEPLOY_WIZARD_SIM_SPEED"] = str(self.options.sim_speed)
-        if self.options.sim_format:
-            env["DEPLOY_WIZARD_SIM_FORMAT"] = self.options.sim_format
-        return {**{k: v for k, v in os.environ.items() if k.startswith("DEPLOY_WIZARD_SIM_")}, **env}
-
     @property
     def azd_unavailable(self) -> str | None:
-        return self._azd_error
+        return self.backend.unavailable
 
     @property
     def ports(self) -> AzurePorts | None:
         if self._ports is None and self.env_name:
-            self._ports = self._make_ports()
+            self._ports = self.backend.ports(self.project.root, self.env_name, self.env_values)
         return self._ports
-
-    def _make_ports(self) -> AzurePorts | None:
-        try:
-            if self.options.simulate:
-                from wizard.simulator.fakes import simulated_ports
-
-                return simulated_ports(self.project.root, self.env_name or "", scenario=self.options.scenario)
-            from wizard.azure import real_ports
-
-            return real_ports(self.env_values)
-        except Exception:  # SDK missing or no credentials: steps say what they could not check
-            return None
 
     def refresh_env_values(self) -> dict[str, str]:
         from wizard.core.project import read_env_values
@@ -209,8 +179,8 @@ class Engine:
         from wizard.core.diagnose import diagnose
         from wizard.core.parse import OutputParser
 
-        if self._azd_error:
-            raise InputError(self._azd_error)
+        if self.backend.unavailable:
+            raise InputError(self.backend.unavailable)
         if self._cancelled:  # cancelled between two commands of a step: start nothing new
             return ProcessResult(returncode=-2, cancelled=True, duration=0.0, lines=0), None
         parser = OutputParser(step.value, self.project)
@@ -238,7 +208,8 @@ class Engine:
             return result, None
         if result.returncode == 0:
             return result, None
-        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode)
+        done = [s.value for s, st in self.steps.items() if st.status is StepStatus.DONE and s is not step]
+        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode, done=done)
         if failure.target:
             self.target(step, failure.target, TargetStatus.FAILED, "Failed")
         return result, failure
@@ -252,10 +223,12 @@ class Engine:
                 project_dir=str(self.project.root),
                 steps=tuple(s.value for s in self.options.plan.steps),
                 skipped=tuple(s.value for s in self.options.plan.skipped),
-                simulated=self.options.simulate,
+                simulated=self.backend.simulated,
                 ts=self.clock(),
             )
         )
+        for note in self.backend.notes:  # what is simulated, and how, before anything runs
+            self.notice(StepId.ENVIRONMENT, "info", note)
 
     async def run_step(self, step: StepId) -> StepFinished:
         from wizard.core.flow import STEP_BODIES
@@ -372,8 +345,8 @@ class Engine:
             "run_id": self.run_id,
             "project": self.project.name,
             "project_dir": str(self.project.root),
-            "simulated": self.options.simulate,
-            "scenario": self.options.scenario,
+            "simulated": self.backend.simulated,
+            "backend": self.backend.label,
             "log": str(self.record.raw_log) if self.record.raw_log else None,
             "steps": [s.to_dict() for s in self.steps.values()],
             **{k: v for k, v in self.facts.items() if k != "input_error"},
@@ -385,16 +358,9 @@ class Engine:
         for state in self.steps.values():
             if state.status is StepStatus.FAILED and state.failure is not None:
                 failure = state.failure
-                target = _describe_target(failure.target)
+                target = describe_target(failure.target)
                 return f"{state.id.value} failed: {target} — {failure.cause}"
             if state.status is StepStatus.CANCELLED:
                 return f"{state.id.value} cancelled"
         return status
 
-
-def _describe_target(target: str | None) -> str:
-    """`service:webchat-demo` → `service webchat-demo`."""
-    if not target:
-        return "no specific target"
-    kind, _, name = target.partition(":")
-    return f"{kind} {name}"

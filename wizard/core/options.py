@@ -14,19 +14,20 @@ from wizard.core.steps import Plan
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunOptions:
+    """What one run is asked to do. Frozen: front ends make a new one with `dataclasses.replace`.
+
+    Which azd it runs against (simulator, real, replayed) is not here: that is the backend the
+    front end hands the engine (`wizard.core.backend`).
+    """
+
     project_dir: Path
     env_name: str | None = None
     subscription: str | None = None
     location: str | None = None
     plan: Plan = field(default_factory=Plan)
     phone: str | None = None
-    simulate: bool = False
-    scenario: str | None = None
-    sim_speed: float | None = None
-    sim_format: str | None = None
-    azd_path: str | None = None
     yes: bool = False  # apply safe preflight fixes without asking
     create_env: bool = False  # create `env_name` (or "dev") when it does not exist
     health_timeout: float = 120.0

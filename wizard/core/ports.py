@@ -39,7 +39,8 @@ class ContainerAppInfo:
     @property
     def latest_revision(self) -> RevisionInfo | None:
         active = [r for r in self.revisions if r.active]
-        return (active or list(self.revisions) or [None])[-1]
+        candidates = active or list(self.revisions)
+        return candidates[-1] if candidates else None
 
 
 class ContainerAppsPort(Protocol):
@@ -126,6 +127,7 @@ class AzureResource:
 
 
 class ResourcesPort(Protocol):
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]: ...
     def list_resource_group(self, resource_group: str) -> list[AzureResource]: ...
     def resource_group_exists(self, resource_group: str) -> bool: ...
     def delete_resource_group(self, resource_group: str) -> None: ...

@@ -75,6 +75,15 @@ def split_target(target: str) -> tuple[str, str]:
     return kind, name
 
 
+def describe_target(target: str | None) -> str:
+    """`service:webchat-demo` → `service webchat-demo` (how every front end names a target)."""
+    if not target:
+        return "no specific target"
+    kind, _, name = target.partition(":")
+    kind = {"auth": "sign-in"}.get(kind, kind)
+    return f"{kind} {name}" if name else kind
+
+
 class PlanError(ValueError):
     """A --steps / --from value that names no step, or a plan with nothing to run."""
 

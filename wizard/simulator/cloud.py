@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from wizard.simulator.scenarios import SCENARIOS
+
 CLOUD_ENV = "DEPLOY_WIZARD_SIM_CLOUD"
 SCENARIO_ENV = "DEPLOY_WIZARD_SIM_SCENARIO"
 SPEED_ENV = "DEPLOY_WIZARD_SIM_SPEED"
@@ -41,33 +43,6 @@ LOCATIONS: tuple[tuple[str, str], ...] = (
 )
 LOCATION_NAMES = dict(LOCATIONS)
 
-SCENARIOS: dict[str, str] = {
-    "happy": "everything works",
-    "missing-tag": "webchat-demo's Container App lacks the azd-service-name tag: deploy fails",
-    "not-logged-in": "azd and az are signed out: preflight stops before anything runs",
-    "quota": "the gpt-4o deployment hits InsufficientQuota during provision",
-    "provider-unregistered": "Microsoft.Communication is not registered (preflight can fix it)",
-    "hook-failure": "the postprovision hook calls a script that does not exist (exit 127)",
-    "placeholder": "provision only: the apps keep the placeholder image, verify says deploy is next",
-    "flood": "provision streams 100 000 lines of terraform output",
-    "hang": "deploy never ends until it is cancelled",
-    "slow": "every step takes three times as long",
-    "health-flaky": "the backend health endpoint fails a few times before it answers",
-}
-
-
-# Steps a scenario's run leaves out, for the CLI demo and the TUI alike (step ids as strings: the
-# simulator knows azd, not the wizard's plan).
-SCENARIO_SKIPS: dict[str, frozenset[str]] = {
-    "placeholder": frozenset({"deploy"}),  # provision only: verify then finds azd's placeholder image
-}
-
-
-def skipped_steps(name: str | None) -> frozenset[str]:
-    """The steps a demo run of scenario `name` skips."""
-    return SCENARIO_SKIPS.get(name or "happy", frozenset())
-
-
 def scenario() -> str:
     value = os.environ.get(SCENARIO_ENV, "").strip() or "happy"
     return value if value in SCENARIOS else "happy"
@@ -81,9 +56,11 @@ def speed() -> float:
     return max(0.0, value) * (3.0 if scenario() == "slow" else 1.0)
 
 
-def cloud_dir(project_root: Path) -> Path:
+def cloud_dir(project_root: Path, env: str) -> Path:
+    """Where an environment's simulated cloud lives: inside its own `.azure/<env>/` (a simulation
+    changes nothing outside `.azure/`), unless DEPLOY_WIZARD_SIM_CLOUD names a folder."""
     raw = os.environ.get(CLOUD_ENV)
-    return Path(raw) if raw else project_root / ".sim-cloud"
+    return Path(raw) if raw else project_root / ".azure" / (env or "dev") / ".sim-cloud"
 
 
 def token_for(env: str) -> str:
@@ -147,9 +124,3 @@ class Cloud:
             return fresh_state(self.env, self.scenario)
         return data if isinstance(data, dict) else fresh_state(self.env, self.scenario)
 
-
-def all_envs(directory: Path) -> list[str]:
-    """Environments that have cloud state (the subscription's view, for leftovers)."""
-    if not directory.is_dir():
-        return []
-    return sorted(p.stem for p in directory.glob("*.json"))

@@ -1,7 +1,8 @@
 """WizardApp: owns the engine, the run state and the long-running work; screens only show and ask.
 
 The engine runs in workers that belong to the App, so switching or popping screens never kills a
-running azd. Engine events update `RunState`, then every screen in the stack gets `on_run_event(event)`.
+running azd. Engine events update `RunState`, then go out on the `run_events` Signal, to which each
+screen subscribes when it mounts (`subscribe_run_events`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
+from textual.widget import Widget
 
+from wizard.backends import BackendChoice, backend_for
+from wizard.core.backend import Backend
 from wizard.core.events import Event, RunFinished, StepFinished
 from wizard.core.options import RunOptions
 from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.steps import FLOW, Plan, StepId, StepStatus
 from wizard.tui.gc_pause import pause_full_gc
-from wizard.tui.state import RunState
+from wizard.tui.run_state import RunState
 
 Clock = Callable[[], float]
-EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock], Any]
+EngineFactory = Callable[[RunOptions, Callable[[Event], None], Clock, Backend], Any]
+BackendFactory = Callable[[BackendChoice], Backend]
 SUMMARY = "summary"
 AUTOSTART = {StepId.PREFLIGHT, StepId.VERIFY}
 # view -> (module in wizard.tui.screens, class); other steps use run_step.RunStepScreen
@@ -40,10 +46,10 @@ SCREENS: dict[str, tuple[str, str]] = {
 DEV_CYCLE_SKIP = frozenset({StepId.PREFLIGHT, StepId.PROVISION, StepId.PHONE})
 
 
-def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock) -> Any:
+def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock, backend: Backend) -> Any:
     from wizard.core.engine import Engine  # imported when a run starts, not for the first paint
 
-    return Engine(options, sink, clock=clock)
+    return Engine(options, sink, backend=backend, clock=clock)
 
 
 class WizardApp(App[int]):
@@ -61,6 +67,8 @@ class WizardApp(App[int]):
         self,
         options: RunOptions,
         *,
+        choice: BackendChoice | None = None,
+        backend_factory: BackendFactory = backend_for,
         autopilot: bool = False,
         demo: bool = False,
         clock: Clock = time.time,
@@ -70,14 +78,17 @@ class WizardApp(App[int]):
     ) -> None:
         super().__init__()
         self.options = options
+        self.choice = choice or BackendChoice()
+        self.backend_factory = backend_factory
         self.autopilot = autopilot
         self.demo = demo
         self.clock = clock
         self.engine_factory = engine_factory
-        speed = options.sim_speed if options.sim_speed is not None else 1.0
+        speed = self.choice.speed if self.choice.speed is not None else 1.0
         self.autopilot_delay = autopilot_delay if autopilot_delay is not None else min(1.0, speed)
         self.cursor_blink = cursor_blink
         self.state = RunState()
+        self.run_events: Signal[Event] = Signal(self, "run-events")  # every engine event, after the state saw it
         self.engine: Any = None
         self.started = False
         self.ui_errors: list[str] = []
@@ -87,7 +98,7 @@ class WizardApp(App[int]):
         self.return_code_hint = 0
         self._busy = False
         self.teardown_mode = False
-        self.disk_scenario = options.scenario if demo else None  # what the demo copy on disk was shaped for
+        self.disk_scenario = self.choice.scenario if demo else None  # what the demo copy on disk was shaped for
         self.fixed_checks: set[str] = set()
         if not cursor_blink:
             self.animation_level = "none"
@@ -160,15 +171,23 @@ class WizardApp(App[int]):
         self.state.apply(event)
         if isinstance(event, RunFinished):
             self.return_code_hint = event.exit_code
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, "on_run_event", None)
-            if handler is None or not screen.is_attached:
-                continue
+        self.run_events.publish(event)
+
+    def subscribe_run_events(self, node: Widget | Screen[Any], handler: Callable[[Event], None]) -> None:
+        """`node` gets every engine event from now on (synchronously: floods come in batches).
+
+        A UI bug in a handler is recorded and logged; it never breaks the engine's run.
+        """
+
+        def guarded(event: Event) -> None:
             try:
                 handler(event)
-            except Exception as exc:  # a UI bug must not break the engine's run
-                self.ui_errors.append(f"{type(screen).__name__}: {exc!r}")
+            except Exception as exc:
+                self.ui_errors.append(f"{type(node).__name__}: {exc!r}")
                 self.log.error(f"UI error on {event.kind}: {exc!r}")
+
+        self.run_events.unsubscribe(node)  # one handler a node, however often its on_mount runs
+        self.run_events.subscribe(node, guarded, immediate=True)
 
     # -- intents ---------------------------------------------------------------------------------
     def begin_run(
@@ -192,16 +211,16 @@ class WizardApp(App[int]):
         self._new_engine()
         self.run_step(StepId.ENVIRONMENT)
 
-    def scenario_skips(self) -> frozenset[StepId]:
-        """Steps the simulated scenario leaves out (`placeholder` stops before deploy)."""
-        if not self.options.simulate:
-            return frozenset()
-        from wizard.simulator.cloud import skipped_steps
+    def backend(self) -> Backend:
+        """The backend the next run talks to, from the current choice (the demo host may change it)."""
+        return self.backend_factory(self.choice)
 
-        return frozenset(StepId(step) for step in skipped_steps(self.options.scenario))
+    def scenario_skips(self) -> frozenset[StepId]:
+        """Steps the backend cannot play (the simulated `placeholder` scenario stops before deploy)."""
+        return frozenset(StepId(step) for step in self.backend().skipped_steps)
 
     def _new_engine(self) -> None:
-        self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock)
+        self.engine = self.engine_factory(self.options, self.on_engine_event, self.clock, self.backend())
         self.started = False
 
     def run_step(self, step: StepId) -> None:
@@ -366,7 +385,11 @@ class WizardApp(App[int]):
         from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
 
         if self.state.running:
-            self.push_screen(ConfirmQuitScreen(), lambda yes: self._quit_after_cancel() if yes else None)
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._quit_after_cancel()
+
+            self.push_screen(ConfirmQuitScreen(), answer)
             return
         self._quit_after_cancel()
 
@@ -383,7 +406,7 @@ class WizardApp(App[int]):
         self.exit(self.return_code_hint, return_code=self.return_code_hint)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from wizard.tui.commands import wizard_commands
+        from wizard.tui.palette import wizard_commands
 
         yield from super().get_system_commands(screen)
         yield from wizard_commands(self)

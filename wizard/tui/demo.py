@@ -9,8 +9,8 @@ import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from wizard.simulator.cloud import SCENARIOS
 from wizard.simulator.sample import SCENARIOS_ON_DISK, fresh_demo_copy, reset_sample
+from wizard.simulator.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -24,7 +24,7 @@ SPEEDS: tuple[tuple[float, str], ...] = (
 
 
 def scenario_name(app: WizardApp) -> str:
-    return app.options.scenario or "happy"
+    return app.choice.scenario or "happy"
 
 
 def needs_reset(app: WizardApp, scenario: str) -> bool:
@@ -37,9 +37,9 @@ def needs_reset(app: WizardApp, scenario: str) -> bool:
 
 def start_demo(app: WizardApp, scenario: str | None = None) -> None:
     folder = fresh_demo_copy(scenario)
-    app.options = replace(app.options, project_dir=folder, simulate=True, create_env=True, yes=True, scenario=scenario)
-    if app.options.sim_speed is None:
-        app.options.sim_speed = 1.0
+    app.options = replace(app.options, project_dir=folder, create_env=True, yes=True)
+    speed = app.choice.speed if app.choice.speed is not None else 1.0
+    app.choice = replace(app.choice, simulate=True, scenario=scenario, speed=speed)
     app.demo = True
     app.disk_scenario = scenario
     app.load_project()
@@ -50,7 +50,7 @@ def pick_scenario(app: WizardApp, scenario: str) -> None:
     if scenario not in SCENARIOS:
         return
     reset = needs_reset(app, scenario)
-    app.options.scenario = None if scenario == "happy" else scenario
+    app.choice = replace(app.choice, scenario=None if scenario == "happy" else scenario)
     if reset:
         reset_demo(app, why=f"{scenario} changes files on disk")
     else:
@@ -59,7 +59,7 @@ def pick_scenario(app: WizardApp, scenario: str) -> None:
 
 
 def pick_speed(app: WizardApp, speed: float) -> None:
-    app.options.sim_speed = speed
+    app.choice = replace(app.choice, speed=speed)
     label = dict(SPEEDS).get(speed, "")
     later = " (from the next run)" if app.engine is not None else ""
     app.notify(f"simulated speed {speed:g}: {label}{later}", markup=False)
@@ -78,7 +78,7 @@ def reset_demo(app: WizardApp, why: str = "") -> None:
 
 async def _reset(app: WizardApp, why: str) -> None:
     from wizard.core.steps import Plan
-    from wizard.tui.state import RunState
+    from wizard.tui.run_state import RunState
 
     assert app.project is not None
     if app.engine is not None and app.started:

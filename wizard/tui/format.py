@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from wizard.failure_text import describe_target as describe_target  # re-exported for the widgets
-
 ICONS = {
     "done": "✓",
     "failed": "✗",

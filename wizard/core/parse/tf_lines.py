@@ -7,6 +7,7 @@ source (`on <file> line <n>`); the `-no-color` form has no box, so it ages out a
 from __future__ import annotations
 
 from wizard.core.parse.model import DONE, FAILED, RUNNING, TargetUpdate
+from wizard.core.parse.parser_state import ParserState
 from wizard.core.parse.patterns import (
     _AFTER_RE,
     _ELAPSED_RE,
@@ -15,7 +16,6 @@ from wizard.core.parse.patterns import (
     _TF_SNIPPET_RE,
     _TF_WITH_RE,
 )
-from wizard.core.parse.state import ParserState
 from wizard.core.parse.targets import tf_target
 
 

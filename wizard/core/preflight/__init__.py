@@ -9,6 +9,7 @@ One module per family (tools, signin, project_checks, unattended, subscription, 
 tests_check); the check table is registry.py, the facts are data.py.
 """
 
+from wizard.core.preflight.check_runner import run_preflight
 from wizard.core.preflight.fixes import apply_fix, plan_fix
 from wizard.core.preflight.model import (
     AzdLike,
@@ -19,7 +20,6 @@ from wizard.core.preflight.model import (
     ToolsLike,
 )
 from wizard.core.preflight.registry import CHECKS
-from wizard.core.preflight.runner import run_preflight
 
 __all__ = [
     "CHECKS",

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from wizard.core.teardown import Leftover
-from wizard.tui.teardown_actions import KIND_TITLES, what_happens
+from wizard.tui.leftover_actions import KIND_TITLES, what_happens
 
 
 class CleanupScreen(ModalScreen[str | None]):

@@ -12,8 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from wizard.core.records import PastRun
-from wizard.core.report import run_to_dict
+from wizard.core.records import PastRun, run_to_dict
 
 
 def diagnosis_text(env: str, run: PastRun) -> Text:

@@ -36,14 +36,9 @@ def last_run_status(root: Any, env: str) -> str:
 
 
 def subscription_ports(app: Any) -> Any:
-    """The Azure subscriptions port the engine would use (simulated in demo)."""
-    if app.options.simulate:
-        from wizard.simulator.fakes import simulated_ports
-
-        return simulated_ports(app.project.root, "").subscriptions
-    from wizard.azure import real_ports
-
-    return real_ports({}).subscriptions
+    """The Azure subscriptions port of the backend the engine would use (simulated in the demo)."""
+    ports = app.backend().ports(app.project.root, "", {})
+    return ports.subscriptions if ports is not None else None
 
 
 class EnvironmentScreen(WizardScreen):

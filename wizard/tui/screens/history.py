@@ -12,8 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from wizard.core.project import list_environments
-from wizard.core.records import PastRun, list_runs
-from wizard.core.report import run_to_dict
+from wizard.core.records import PastRun, list_runs, run_to_dict
 from wizard.tui.format import format_duration, plain, status_text
 
 

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Select, Static
 
 from wizard.core.events import Event, LinesReceived
 from wizard.core.records import PastRun
-from wizard.tui.format import describe_target
+from wizard.core.steps import describe_target
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 
 
@@ -38,6 +38,7 @@ class LogScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.subscribe_run_events(self, self.on_run_event)  # type: ignore[attr-defined]  # WizardApp
         self.refresh_targets()
         self.query_one("#log").focus()
 

@@ -61,7 +61,7 @@ class PhoneScreen(WizardScreen):
         if self.wizard.engine is None or self.number_problem():
             return
         number = self.query_one("#phone-number", Input).value.strip() or None
-        self.wizard.engine.options.phone = number
+        self.wizard.engine.phone = number
         super().action_start()
 
     def on_step_event(self, event: Event) -> None:

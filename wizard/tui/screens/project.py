@@ -17,8 +17,8 @@ from textual.widgets import Button, Static
 
 from wizard.core.project import Project, list_environments
 from wizard.core.steps import STEP_TITLES
-from wizard.simulator.cloud import SCENARIOS
 from wizard.simulator.sample import SCENARIOS_ON_DISK
+from wizard.simulator.scenarios import SCENARIOS
 from wizard.tui.demo import SPEEDS, scenario_name
 from wizard.tui.screens.base import WizardScreen
 
@@ -126,7 +126,7 @@ class ProjectScreen(WizardScreen):
     def host_text(self) -> Text:
         app = self.wizard
         name = scenario_name(app)
-        speed = app.options.sim_speed if app.options.sim_speed is not None else 1.0
+        speed = app.choice.speed if app.choice.speed is not None else 1.0
         text = Text("Demo host tools   ", style="bold")
         text.append("scenario ", style="dim")
         text.append(name, style="bold")
@@ -161,7 +161,7 @@ class ProjectScreen(WizardScreen):
 
         choices = [(value, Text.assemble((f"{value:<5g}", "bold"), label)) for value, label in SPEEDS]
         self.app.push_screen(
-            PickerScreen("Simulated speed", choices, self.wizard.options.sim_speed),
+            PickerScreen("Simulated speed", choices, self.wizard.choice.speed),
             lambda value: pick_speed(self.wizard, value) if value is not None else None,
         )
 

@@ -20,15 +20,16 @@ from wizard.core.project import list_environments
 from wizard.core.steps import StepId
 from wizard.core.teardown import Leftover
 from wizard.tui.format import plain
+from wizard.tui.leftover_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.teardown_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
 
 
-def plan_text(lines: list[str], nothing: bool, env: str) -> Text:
+def plan_text(lines: list[str], nothing: str | None, env: str) -> Text:
+    """`nothing`: why there is nothing to delete (None when azd down will run)."""
     if nothing:
-        text = Text(f"Nothing left to delete for environment {env}.\n", style="bold green")
+        text = Text(f"Nothing to delete for environment {env}: {nothing}.\n", style="bold green")
     else:
         text = Text("What will be deleted\n", style="bold")
     for line in lines:
@@ -144,7 +145,7 @@ class TeardownScreen(WizardScreen):
 
     @work(group="teardown-plan", exit_on_error=False)
     async def load_plan(self) -> None:
-        from wizard.tui.teardown_actions import read_plan
+        from wizard.tui.leftover_actions import read_plan
 
         engine = self.wizard.engine
         assert self.env is not None
@@ -156,7 +157,8 @@ class TeardownScreen(WizardScreen):
             return
         self.nothing = plan.nothing_to_delete
         self.plan_lines = plan.lines()
-        self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), self.nothing, self.env))
+        reason = plan.nothing_reason if self.nothing else None
+        self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), reason, self.env))
         if self.nothing:  # a second teardown: say so, list what is still around, delete nothing
             self.show_leftovers(leftovers)
             self.wizard.finish_run()
@@ -250,7 +252,7 @@ class TeardownScreen(WizardScreen):
     async def clean(self, item: Leftover, typed: str) -> None:
         import asyncio
 
-        from wizard.tui.teardown_actions import clean_leftover
+        from wizard.tui.leftover_actions import clean_leftover
 
         assert self.context is not None
         try:

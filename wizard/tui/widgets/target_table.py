@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from wizard.core.steps import StepId
-from wizard.tui.format import describe_target, format_duration, phase_text, plain, status_text
+from wizard.core.steps import StepId, describe_target
+from wizard.tui.format import format_duration, phase_text, plain, status_text
+from wizard.tui.host import host
 from wizard.tui.widgets.fit_columns import NAME, SHORT, TEXT, fit_columns
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
 
 COLUMNS = {"status": SHORT, "target": NAME, "phase": SHORT, "time": SHORT, "detail": TEXT}
 
@@ -64,7 +60,7 @@ class TargetTable(DataTable[Text]):
     def sync(self) -> None:
         """Add new rows and rewrite changed cells (no full rebuild: keeps the cursor)."""
         self._sync_pending = False
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         now = app.clock()
         view = app.state.step(self.step)
         targets = view.targets
@@ -126,7 +122,7 @@ class TargetTable(DataTable[Text]):
 
     def reveal_failure(self) -> bool:
         """Put the cursor on the step's failed row, if there is one; whether it is there now."""
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         failure = app.state.step(self.step).failure
         if failure is None or failure.target not in self.rows:
             return False
@@ -135,7 +131,7 @@ class TargetTable(DataTable[Text]):
         return self.cursor_row == row
 
     def _tick(self) -> None:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         if app.state.step(self.step).running:
             self.sync()
 

@@ -1,0 +1,136 @@
+"""`deploy-wizard` entry point: parses arguments and dispatches. No logic of its own.
+
+Imports are deferred so `--help` and `--version` load neither textual nor the Azure SDKs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from wizard import __version__
+from wizard.simulator.scenarios import SCENARIOS
+
+EPILOG = """commands:
+  (none)      TUI on the azd project found from the current directory
+  demo        the wizard on a fresh copy of the bundled sample project, simulated
+  run         the whole flow (use --plain for headless/CI)
+  preflight   check for every known trap; --fix / --fix-all repair what is safe
+  phone       set the phone number used for voice calls
+  verify      check the deployed apps, health endpoint and telephony
+  teardown    delete the environment's Azure resources (asks for the env name)
+  report      past runs of an environment and their diagnosis
+  explain     diagnose a saved azd transcript (file or - for stdin)
+  serve       the TUI in a browser, for workshops
+
+exit codes: 0 success, 1 a step failed (the last line names step and target),
+            2 usage or bad input, 130 cancelled
+"""
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Common flags work before or after the command; a subcommand must not reset them."""
+    unset = None if top else argparse.SUPPRESS
+    parser.add_argument("-C", "--project-dir", metavar="DIR", default=unset, help="azd project directory (default: search from the current directory)")
+    parser.add_argument("-e", "--env", metavar="NAME", default=unset, help="azd environment name")
+    parser.add_argument(
+        "--simulate",
+        nargs="?",
+        const="happy",
+        default=unset,
+        metavar="SCENARIO",
+        help=f"use the built-in azd simulator (optionally a scenario: {', '.join(SCENARIOS)})",
+    )
+    parser.add_argument("--azd", metavar="PATH", default=unset, help="azd executable to use (default: azd on PATH)")
+
+
+def _flow(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plain", action="store_true", help="headless: print progress lines instead of the TUI")
+    parser.add_argument("--phone", metavar="NUMBER", default=None, help="phone number (E.164, e.g. +14165551234) for voice calls")
+    parser.add_argument("--verbose", "-v", action="store_true", help="with --plain: also print every azd output line")
+    parser.add_argument("--location", metavar="REGION", default=None, help="Azure region for a new environment")
+    parser.add_argument("--subscription", metavar="ID", default=None, help="subscription for a new environment")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deploy-wizard",
+        description="A guided azd deployment: environment, preflight, provision, deploy, phone, verify, teardown.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"deploy-wizard {__version__}")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="the wizard on a fresh copy of the sample project, simulated")
+    _common(demo)
+    _flow(demo)
+    demo.add_argument("--scenario", choices=tuple(SCENARIOS), default=None, help="simulated scenario (default: happy)")
+    demo.add_argument("--autopilot", action="store_true", help="play the whole flow unattended (TUI)")
+    demo.add_argument("--speed", type=float, default=None, help="simulated speed: 0 = instant, 1 = realistic (default: $DEPLOY_WIZARD_SIM_SPEED or 1)")
+
+    run = sub.add_parser("run", help="the whole flow")
+    _common(run)
+    _flow(run)
+    run.add_argument("--steps", metavar="LIST", default=None, help="only these steps (comma list)")
+    run.add_argument("--from", dest="from_step", metavar="STEP", default=None, help="resume from this step")
+    run.add_argument("--skip", metavar="LIST", default=None, help="skip these steps (comma list)")
+    run.add_argument("--yes", "-y", action="store_true", help="apply safe preflight fixes without asking")
+    run.add_argument("--create", action="store_true", help="create the environment if it does not exist")
+    run.add_argument("--autopilot", action="store_true", help="TUI: advance screens unattended")
+
+    pre = sub.add_parser("preflight", help="check for known traps before azd runs")
+    _common(pre)
+    pre.add_argument("--json", action="store_true", help="machine-readable result")
+    fix = pre.add_mutually_exclusive_group()
+    fix.add_argument("--fix", action="store_true", help="ask before each fix")
+    fix.add_argument("--fix-all", action="store_true", help="apply every safe fix without asking (never paid or destructive ones)")
+    pre.add_argument("--with-tests", action="store_true", help="also run the project's unit tests")
+
+    phone = sub.add_parser("phone", help="set the phone number used for voice calls")
+    _common(phone)
+    phone.add_argument("number", nargs="?", default=None, help="E.164 number, e.g. +14165551234 (omit to list numbers)")
+
+    verify = sub.add_parser("verify", help="check the deployed apps")
+    _common(verify)
+    verify.add_argument("--json", action="store_true")
+
+    teardown = sub.add_parser("teardown", help="delete the environment's Azure resources")
+    _common(teardown)
+    teardown.add_argument("--confirm", metavar="ENV", default=None, help="headless: the environment's name, to confirm")
+    teardown.add_argument("--plain", action="store_true")
+    teardown.add_argument("--remove-local", action="store_true", help="also remove the local .azure/<env> folder")
+
+    report = sub.add_parser("report", help="past runs and their diagnosis")
+    _common(report)
+    report.add_argument("--last", action="store_true", help="only the newest run")
+    report.add_argument("--json", action="store_true")
+
+    explain = sub.add_parser("explain", help="diagnose a saved azd transcript")
+    explain.add_argument("file", nargs="?", default="-", help="transcript file, or - for standard input")
+    explain.add_argument("--json", action="store_true")
+
+    serve = sub.add_parser("serve", help="serve the TUI in a browser (textual-serve)")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", default=True, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from wizard.cli import handlers
+
+    try:
+        return handlers.dispatch(args)
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

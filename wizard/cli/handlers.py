@@ -1,0 +1,300 @@
+"""The subcommands behind `deploy-wizard`: build RunOptions, validate input, run, map exit codes.
+
+Bad input is rejected here, before the engine starts, so it exits 2 with nothing changed on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.backends import BackendChoice, backend_for
+from wizard.core.backend import Backend
+from wizard.core.options import EXIT_USAGE, RunOptions
+from wizard.core.project import ProjectError, list_environments, load_project, validate_env_name
+from wizard.core.steps import Plan, PlanError, StepId
+
+if TYPE_CHECKING:
+    from wizard.core.engine import Engine
+
+
+class UsageError(Exception):
+    """Shown as `error: …` with exit code 2."""
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    handler = HANDLERS[args.command or "tui"]
+    try:
+        return handler(args)
+    except (UsageError, ProjectError, PlanError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+# -- options ---------------------------------------------------------------------------------------
+def sim_speed(explicit: float | None, default: float) -> float:
+    if explicit is not None:
+        return explicit
+    raw = os.environ.get("DEPLOY_WIZARD_SIM_SPEED")
+    try:
+        return float(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise UsageError(f"DEPLOY_WIZARD_SIM_SPEED={raw!r} is not a number (0 = instant, 1 = realistic)") from None
+
+
+def project_dir(args: argparse.Namespace) -> Path:
+    return Path(args.project_dir).expanduser() if getattr(args, "project_dir", None) else Path.cwd()
+
+
+def demo_dir(args: argparse.Namespace) -> Path:
+    """`-C DIR` (reused if it already holds a project, else the sample is copied there) or a temp dir."""
+    from wizard.simulator.sample import copy_sample, fresh_demo_copy
+
+    if args.project_dir:
+        dest = Path(args.project_dir).expanduser()
+        if (dest / "azure.yaml").is_file():
+            return dest
+        if dest.exists() and any(dest.iterdir()):
+            raise UsageError(f"{dest} is not empty and holds no azure.yaml; give an empty or new folder for the demo")
+        return copy_sample(dest, scenario=args.scenario)
+    return fresh_demo_copy(args.scenario)
+
+
+def base_options(args: argparse.Namespace, folder: Path, **extra: Any) -> RunOptions:
+    return RunOptions(
+        project_dir=folder,
+        env_name=getattr(args, "env", None),
+        subscription=getattr(args, "subscription", None),
+        location=getattr(args, "location", None),
+        phone=getattr(args, "phone", None),
+        **extra,
+    )
+
+
+def choice_from(args: argparse.Namespace) -> BackendChoice:
+    """`--simulate [SCENARIO]` picks the simulator; otherwise the real azd (`--azd PATH`)."""
+    simulate = getattr(args, "simulate", None)
+    if simulate is None:
+        return BackendChoice(azd_path=getattr(args, "azd", None))
+    return BackendChoice(simulate=True, scenario=simulate if simulate != "happy" else None, speed=sim_speed(None, 1.0))
+
+
+def validate(options: RunOptions) -> None:
+    """Reject bad input before anything runs (exit 2, nothing written)."""
+    from wizard.core.phone import validate_e164
+
+    project = load_project(options.project_dir)
+    if options.env_name:
+        problem = validate_env_name(options.env_name)
+        if problem:
+            raise UsageError(f"environment name {options.env_name!r}: {problem}")
+        known = [e.name for e in list_environments(project.root)]
+        if options.env_name not in known and not options.create_env:
+            raise UsageError(
+                f"environment {options.env_name!r} does not exist (known: {', '.join(known) or 'none'}); "
+                "add --create (and --location REGION) to create it"
+            )
+    if options.phone:
+        problem = validate_e164(options.phone)
+        if problem:
+            raise UsageError(f"phone number {options.phone!r}: {problem}")
+    azure_dir = project.root / ".azure"
+    writable_probe = azure_dir if azure_dir.exists() else project.root
+    if not os.access(writable_probe, os.W_OK):
+        raise UsageError(f"{writable_probe} is not writable; azd and the wizard need to write .azure/")
+
+
+async def check_azd(engine: Engine) -> None:
+    from wizard.core.azd import AzdError
+
+    if engine.backend.unavailable:
+        raise UsageError(engine.backend.unavailable)
+    try:
+        await engine.azd.check_version()
+    except AzdError as exc:
+        raise UsageError(str(exc)) from None
+
+
+# -- running ---------------------------------------------------------------------------------------
+async def run_plain(options: RunOptions, backend: Backend, *, verbose: bool = False) -> int:
+    from wizard.cli.renderer import PlainRenderer
+
+    validate(options)
+    renderer = PlainRenderer(verbose=verbose)
+    from wizard.core.engine import Engine
+
+    engine = Engine(options, renderer, backend=backend)
+    await check_azd(engine)
+    loop = asyncio.get_running_loop()
+    # Ctrl+C, `kill`, a closed terminal: all stop azd's group and close the records.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(sig, engine.cancel)
+    try:
+        finished = await engine.run()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+    return finished.exit_code
+
+
+def run_tui(options: RunOptions, choice: BackendChoice, *, autopilot: bool = False, demo: bool = False) -> int:
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(options, choice=choice, backend_factory=backend_for, autopilot=autopilot, demo=demo)
+    app.run()
+    return app.return_code if app.return_code is not None else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    folder = demo_dir(args)
+    choice = BackendChoice(simulate=True, scenario=args.scenario if args.scenario not in (None, "happy") else None, speed=sim_speed(args.speed, 1.0))
+    backend = backend_for(choice)
+    plan = Plan(skipped=frozenset(StepId(step) for step in backend.skipped_steps))
+    options = base_options(args, folder, create_env=True, yes=True, plan=plan)
+    if args.plain:
+        return asyncio.run(run_plain(options, backend, verbose=args.verbose))
+    return run_tui(options, choice, autopilot=args.autopilot, demo=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    plan = Plan.build(only=args.steps, start=args.from_step, skip=args.skip)
+    options = base_options(args, project_dir(args), plan=plan, yes=args.yes, create_env=args.create)
+    choice = choice_from(args)
+    if args.plain:
+        return asyncio.run(run_plain(options, backend_for(choice), verbose=args.verbose))
+    return run_tui(options, choice, autopilot=args.autopilot)
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    return run_tui(base_options(args, project_dir(args)), choice_from(args))
+
+
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from wizard.cli.preflight_command import run_preflight_command
+
+    options = base_options(args, project_dir(args), with_tests=args.with_tests)
+    return asyncio.run(
+        run_preflight_command(
+            options,
+            backend_for(choice_from(args)),
+            fix=args.fix,
+            fix_all=args.fix_all,
+            json_out=args.json,
+        )
+    )
+
+
+def cmd_phone(args: argparse.Namespace) -> int:
+    plan = Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE))
+    options = base_options(args, project_dir(args), plan=plan)
+    backend = backend_for(choice_from(args))
+    if not args.number:
+        return asyncio.run(list_phone_numbers(options, backend))
+    return asyncio.run(run_plain(replace(options, phone=args.number), backend))
+
+
+async def list_phone_numbers(options: RunOptions, backend: Backend) -> int:
+    from wizard.core.phone import PhoneService, telephony_status
+
+    validate(options)
+    from wizard.core.engine import Engine
+
+    engine = Engine(options, None, backend=backend)
+    finished = await engine.run_step(StepId.ENVIRONMENT)
+    if finished.failure is not None:
+        print(f"error: {finished.failure.cause}", file=sys.stderr)
+        return EXIT_USAGE
+    enabled, reason = telephony_status(engine.env_values)
+    print(f"telephony: {'enabled' if enabled else 'disabled'} ({reason})")
+    ports = engine.ports
+    endpoint = engine.env_values.get("ACS_ENDPOINT")
+    if ports is None or not endpoint:
+        print("no ACS endpoint in the environment yet: provision first (deploy-wizard run)")
+        return 1
+    service = PhoneService(ports.phone_numbers_for(endpoint))  # type: ignore[operator]
+    numbers = service.list_numbers()
+    if not numbers:
+        print("no phone numbers purchased on this ACS resource; buy one in the TUI (deploy-wizard) or the Azure Portal")
+    for number in numbers:
+        calls = "calls in+out" if number.can_call else f"calling: {number.calling}"
+        print(f"  {number.number}  {number.number_type}  {calls}")
+    print("apply one with: deploy-wizard phone +1XXXXXXXXXX")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    options = base_options(args, project_dir(args), plan=Plan(steps=(StepId.ENVIRONMENT, StepId.VERIFY)))
+    backend = backend_for(choice_from(args))
+    if not args.json:
+        return asyncio.run(run_plain(options, backend))
+    return asyncio.run(verify_json(options, backend))
+
+
+async def verify_json(options: RunOptions, backend: Backend) -> int:
+    validate(options)
+    from wizard.core.engine import Engine
+
+    engine = Engine(options, None, backend=backend)
+    finished = await engine.run()
+    report = engine.facts.get("verify") or {"ok": False, "checks": [], "error": finished.message}
+    print(json.dumps(report, indent=2))
+    return finished.exit_code
+
+
+def cmd_teardown(args: argparse.Namespace) -> int:
+    from wizard.cli.teardown_command import run_teardown_command
+
+    options = base_options(args, project_dir(args))
+    return asyncio.run(run_teardown_command(options, backend_for(choice_from(args)), confirm=args.confirm, remove_local=args.remove_local))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from wizard.cli.report_command import run_report_command
+
+    return run_report_command(project_dir(args), env=args.env, last=args.last, json_out=args.json)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from wizard.cli.explain_command import render_explain
+    from wizard.core.explain import explain, explain_json
+
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{args.file}: {exc.strerror}") from None
+    failures = explain(data.decode("utf-8", errors="replace"))
+    if args.json:
+        print(json.dumps(explain_json(failures), indent=2, ensure_ascii=False))
+    else:
+        render_explain(failures, sys.stdout)
+    return 1 if failures else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from wizard.serve import serve
+
+    return serve(args)
+
+
+HANDLERS = {
+    "tui": cmd_tui,
+    "demo": cmd_demo,
+    "run": cmd_run,
+    "preflight": cmd_preflight,
+    "phone": cmd_phone,
+    "verify": cmd_verify,
+    "teardown": cmd_teardown,
+    "report": cmd_report,
+    "explain": cmd_explain,
+    "serve": cmd_serve,
+}
