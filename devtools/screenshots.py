@@ -105,6 +105,12 @@ def _step_done(app: WizardApp, step: StepId) -> bool:
     return view.status not in ("pending", "running") and not app.state.running
 
 
+def start_key(step: StepId) -> str:
+    """The key that starts a step as a person presses it: the phone screen arrives with the focus
+    in its number field, where Enter applies (g would be typed into the field)."""
+    return "enter" if step is StepId.PHONE else "g"
+
+
 def stop_at(view: object, *, run: bool = False) -> Driver:
     """Manual mode: step through the flow with keys until `view` is shown (and, with `run`, its
     step has been started with g and has finished)."""
@@ -122,14 +128,14 @@ def stop_at(view: object, *, run: bool = False) -> Driver:
                 continue
             if isinstance(current, StepId):
                 if current in (StepId.PROVISION, StepId.DEPLOY, StepId.PHONE):
-                    await pilot.press("g")
+                    await pilot.press(start_key(current))
                 await until(pilot, lambda c=current: _step_done(app, c))
             await pilot.press("n")
             await until(pilot, lambda c=current: app.current_view != c)
         await until(pilot, at_view(app, view))
         if isinstance(view, StepId) and view is not StepId.ENVIRONMENT:
             if run and view in (StepId.PROVISION, StepId.DEPLOY, StepId.PHONE):
-                await pilot.press("g")
+                await pilot.press(start_key(view))
             if run or view in (StepId.PREFLIGHT, StepId.VERIFY):
                 await until(pilot, lambda: _step_done(app, view))
         await _settle(pilot)

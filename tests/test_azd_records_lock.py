@@ -7,13 +7,24 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from wizard.core.azd import AzdClient, parse_version
 from wizard.core.events import LinesReceived, StepStarted
-from wizard.core.lock import EnvLock, LockBusy, stale_lock
+from wizard.core.lock import (
+    AzdStillRunning,
+    EnvLock,
+    LockBusy,
+    holder_alive,
+    orphaned_azd,
+    process_start,
+    read_lock,
+    stale_lock,
+    stop_azd,
+)
 from wizard.core.records import RunRecord, list_runs
 
 
@@ -87,3 +98,60 @@ def test_lock_of_another_host_counts_as_alive(tmp_path: Path) -> None:
     path.write_text(json.dumps({"pid": 1, "host": socket.gethostname() + "-other", "run_id": "X", "env": "dev"}))
     with pytest.raises(LockBusy):
         EnvLock.acquire(tmp_path, "dev", "R")
+
+
+def _dead_holder_lock(root: Path, **extra: object) -> Path:
+    """A lock as a wizard killed with -9 leaves it: its pid is gone."""
+    lock = EnvLock.acquire(root, "dev", "R1")
+    lock.update("deploy")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    data = {**json.loads(lock.path.read_text()), "pid": int(dead), **extra}
+    lock.path.write_text(json.dumps(data))
+    return lock.path
+
+
+def test_a_zombie_or_a_reused_pid_is_not_a_live_holder(tmp_path: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child never ended"
+            time.sleep(0.01)
+        zombie = {"pid": child.pid, "host": socket.gethostname(), "run_id": "X", "env": "dev"}
+        assert not holder_alive(zombie)  # killed, not yet reaped by its parent: gone all the same
+    finally:
+        child.wait()
+    reused = {"pid": os.getpid(), "pid_start": (process_start(os.getpid()) or 0) + 1, "host": socket.gethostname()}
+    assert not holder_alive(reused)  # the pid now belongs to another process
+    assert holder_alive({"pid": os.getpid(), "pid_start": process_start(os.getpid()), "host": socket.gethostname()})
+
+
+def test_a_dead_wizard_whose_azd_still_runs_names_that_azd_and_how_to_wait_or_stop(tmp_path: Path) -> None:
+    azd = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], start_new_session=True)
+    try:
+        record = {"pid": azd.pid, "pgid": azd.pid, "pid_start": process_start(azd.pid), "command": "azd deploy --all"}
+        _dead_holder_lock(tmp_path, azd=record)
+        with pytest.raises(AzdStillRunning) as busy:
+            EnvLock.acquire(tmp_path, "dev", "R2")
+        message = str(busy.value)
+        assert "another deploy-wizard" not in message  # the dead wizard is not the one using it
+        assert f"`azd deploy --all` it started is still running (pid {azd.pid}" in message
+        assert f"kill -INT -- -{azd.pid}" in message and f"pgrep -a -g {azd.pid}" in message
+        holder = orphaned_azd(tmp_path, "dev")
+        assert holder is not None and holder["azd"]["pid"] == azd.pid
+        assert stop_azd(holder)
+        assert azd.wait(timeout=10) != 0 and orphaned_azd(tmp_path, "dev") is None
+        again = EnvLock.acquire(tmp_path, "dev", "R3")  # stale now: resume is offered
+        assert again.stale is not None and again.stale["step"] == "deploy"
+    finally:
+        azd.kill()
+        azd.wait()
+
+
+def test_the_engine_records_the_running_azd_in_the_lock(tmp_path: Path) -> None:
+    lock = EnvLock.acquire(tmp_path, "dev", "R1")
+    lock.azd_started(os.getpid(), "azd provision")
+    assert read_lock(lock.path)["azd"] == {"pid": os.getpid(), "pgid": os.getpid(), "pid_start": process_start(os.getpid()), "command": "azd provision"}
+    lock.azd_started(None)
+    assert read_lock(lock.path)["azd"] is None
+    lock.release()

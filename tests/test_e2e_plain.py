@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -158,7 +159,7 @@ def test_report_lists_runs_with_their_diagnosis(tmp_path: Path) -> None:
     assert run["failure"]["target"] == "service:webchat-demo"
 
 
-def test_kill_9_leaves_raw_log_and_a_stale_lock_that_offers_resume(tmp_path: Path) -> None:
+def test_kill_9_leaves_raw_log_and_its_azd_running_which_the_next_start_names_then_resume(tmp_path: Path) -> None:
     project = tmp_path / "p"
     proc = subprocess.Popen(
         [*WIZARD, "demo", "--plain", "--scenario", "hang", "-C", str(project)],
@@ -170,17 +171,36 @@ def test_kill_9_leaves_raw_log_and_a_stale_lock_that_offers_resume(tmp_path: Pat
         start_new_session=True,
     )
     assert proc.stdout is not None
+    lock_path = project / ".azure" / "dev" / "wizard" / "lock"
     for line in proc.stdout:
         if "] Deploy" in line:
             break
-    time.sleep(0.5)
-    os.killpg(proc.pid, signal.SIGKILL)
+    runs = project / ".azure" / "dev" / "wizard" / "runs"
+    deadline = time.monotonic() + 30
+    while "webchat-demo: Publishing" not in "".join(p.read_text() for p in runs.glob("*/raw.log")):
+        assert time.monotonic() < deadline, "azd deploy never reached its hang"  # (a kill before would
+        time.sleep(0.05)  # close the pipe azd still writes to, and azd would die of it)
+    azd = json.loads(lock_path.read_text())["azd"]
+    os.killpg(proc.pid, signal.SIGKILL)  # the wizard's group; azd runs in a group of its own
     proc.wait(timeout=10)
-    runs = list((project / ".azure" / "dev" / "wizard" / "runs").iterdir())
-    raw = (runs[0] / "raw.log").read_text()
-    assert "azd provision" in raw and "azd deploy" in raw
-    assert (project / ".azure" / "dev" / "wizard" / "lock").exists()
-    again = run_wizard("run", "--plain", "--simulate", "-C", str(project), "--steps", "environment")
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "interrupted during deploy" in again.stdout
-    assert "deploy-wizard run --from deploy" in again.stdout
+    try:
+        raw = next(runs.glob("*/raw.log")).read_text()
+        assert "azd provision" in raw and "azd deploy" in raw
+        assert "deploy --all" in (azd["command"] or "")
+        # The next start names the azd that is still running, not the dead wizard, and says how
+        # to wait for it or stop it.
+        busy = run_wizard("run", "--plain", "--simulate", "-C", str(project), "--steps", "environment")
+        assert busy.returncode == 2, busy.stdout + busy.stderr
+        said = busy.stdout + busy.stderr
+        assert "another deploy-wizard" not in said
+        assert f"still running (pid {azd['pid']}, process group {azd['pgid']})" in said
+        assert f"kill -INT -- -{azd['pgid']}" in said
+        os.killpg(azd["pgid"], signal.SIGINT)  # the command it gave
+        assert survivors(str(project), within=10) == []
+        again = run_wizard("run", "--plain", "--simulate", "-C", str(project), "--steps", "environment")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "interrupted during deploy" in again.stdout
+        assert "deploy-wizard run --from deploy" in again.stdout
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(azd["pgid"], signal.SIGKILL)

@@ -241,7 +241,7 @@ async def test_the_target_table_keeps_the_failed_row_in_view_when_it_shrinks() -
         table.reveal_failure()  # as the table does on its own once the step fails
         await until(pilot, lambda: table.cursor_row == failed)
         tall = table.size.height
-        await pilot.resize_terminal(80, 24)  # the table shrinks below the failed row
+        await pilot.resize_terminal(80, 14)  # the table (4 lines: its columns fit 80) shrinks below the failed row
 
         def failed_row_shown() -> bool:
             top = table.scroll_y

@@ -36,7 +36,7 @@ from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import MaskingDict, Redactor, secret_values
 from wizard.core.runner import ProcessResult, ProcessRunner
-from wizard.core.step_state import StepOutcome, StepState, TargetState
+from wizard.core.step_state import StepOutcome, StepState, TargetState, merged_phase
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, describe_target
 
 RECENT_LINES = 400
@@ -66,7 +66,7 @@ class Engine:
         self.run_id = new_run_id(clock())
         self.record = RunRecord(self.run_id)
         self.redactor = Redactor()
-        self.runner = ProcessRunner()
+        self.runner = ProcessRunner(on_spawn=self._azd_spawned)
         self.steps: dict[StepId, StepState] = {s: StepState(s) for s in options.plan.steps}
         self.env_values: dict[str, str] = {}
         self.lock: EnvLock | None = None
@@ -160,6 +160,12 @@ class Engine:
                 f"resume with: deploy-wizard run --from {step}",
             )
 
+    def _azd_spawned(self, pid: int | None) -> None:
+        """The lock names the running azd, so a wizard killed with -9 leaves word of it."""
+        if self.lock is not None:
+            state = self.steps.get(self._current) if self._current else None
+            self.lock.azd_started(pid, state.command if state else None)
+
     # -- targets ----------------------------------------------------------------------------------
     def _apply_target(self, event: TargetChanged) -> None:
         state = self.steps.get(StepId(event.step))
@@ -172,8 +178,8 @@ class Engine:
             target.started = event.ts
         if event.status in (TargetStatus.DONE, TargetStatus.FAILED, TargetStatus.SKIPPED):
             target.finished = event.ts
+        target.phase = merged_phase(target.status, target.phase, event.status, event.phase)
         target.status = event.status
-        target.phase = event.phase or target.phase
         target.detail = event.detail or target.detail
 
     def target(self, step: StepId, target: str, status: str, phase: str = "", detail: str = "") -> None:

@@ -25,6 +25,7 @@ from wizard.core.ansi import clean_line, strip_ansi
 
 LinesCallback = Callable[[list[str]], Awaitable[None] | None]
 RawCallback = Callable[[bytes], None]
+SpawnCallback = Callable[[int | None], None]  # the child's pid (= its process group) once started; None once reaped
 
 CHUNK = 1 << 16
 MAX_LINE = 1 << 20  # a line longer than this is delivered in 1 MiB pieces
@@ -53,7 +54,9 @@ class ProcessRunner:
         max_batch: int = 5000,
         grace_int: float = 3.0,
         grace_term: float = 2.0,
+        on_spawn: SpawnCallback | None = None,
     ) -> None:
+        self.on_spawn = on_spawn
         self.flush_interval = flush_interval
         self.max_batch = max_batch
         self.grace_int = grace_int
@@ -92,6 +95,8 @@ class ProcessRunner:
             start_new_session=True,
         )
         self._proc = proc
+        if self.on_spawn is not None:
+            self.on_spawn(proc.pid)
         _widen_pipe(proc)
         count = 0
         try:
@@ -111,6 +116,8 @@ class ProcessRunner:
                     await self._killer
                 self._killer = None
             self._proc = None
+            if self.on_spawn is not None:
+                self.on_spawn(None)
         assert proc.returncode is not None
         return ProcessResult(
             returncode=proc.returncode,

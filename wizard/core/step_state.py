@@ -13,6 +13,17 @@ from wizard.core.events import Failure
 from wizard.core.steps import StepId, StepStatus, TargetStatus
 
 
+def merged_phase(old_status: str, old_phase: str, status: str, phase: str) -> str:
+    """A target's phase after an update: the update's own, else the old one while the status holds.
+
+    A hook's "Running" must not outlive its run: an update to `done` without a phase of its own
+    leaves no phase (the status says it), never the phase of the status before.
+    """
+    if phase:
+        return phase
+    return old_phase if status == old_status else ""
+
+
 @dataclass
 class TargetState:
     id: str

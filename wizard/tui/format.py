@@ -17,6 +17,15 @@ ICONS = {
     "pending": "○",
     "cancelled": "⊘",
 }
+STATUS_WORDS = {
+    "done": "Done",
+    "failed": "Failed",
+    "running": "Running",
+    "skipped": "Skipped",
+    "warning": "Warning",
+    "pending": "Waiting",
+    "cancelled": "Cancelled",
+}
 CHECK_ICONS = {"pass": "✓", "fixed": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 STATUS_STYLES = {
     "done": "green",
@@ -46,6 +55,11 @@ def format_duration(seconds: float | None) -> str:
         return f"{minutes}m{secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m"
+
+
+def phase_text(status: str, phase: str) -> str:
+    """What a row's phase column says: the target's own phase, else its status in words."""
+    return phase or STATUS_WORDS.get(status, status)
 
 
 def plain(text: object, style: str = "") -> Text:

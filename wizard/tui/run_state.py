@@ -24,6 +24,7 @@ from wizard.core.events import (
     StepStarted,
     TargetChanged,
 )
+from wizard.core.step_state import merged_phase
 from wizard.core.steps import FLOW, STEP_TITLES, StepId, StepStatus
 
 MAX_LINES = 50_000
@@ -276,8 +277,8 @@ class RunState:
             target.finished = event.ts
         elif event.status == "running":
             target.finished = None
+        target.phase = merged_phase(target.status, target.phase, event.status, event.phase)
         target.status = event.status
-        target.phase = event.phase or target.phase
         target.detail = event.detail or target.detail
 
     def _on_check(self, event: Any) -> None:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from wizard.core.events import Event, StepFinished
 from wizard.core.project import EnvInfo, list_environments, validate_env_name
 from wizard.core.records import list_runs
 from wizard.core.steps import StepId
@@ -45,6 +46,7 @@ class EnvironmentScreen(WizardScreen):
 
     step = StepId.ENVIRONMENT
     subtitle = "where to deploy"
+    AUTO_FOCUS = "#envs, #env-name"  # the table of existing environments, else the new name
     BINDINGS = [
         Binding("u", "use_selected", "Use selected", id="use-env"),
         Binding("e", "dev_cycle", "Deploy code only", id="dev-cycle"),
@@ -240,6 +242,12 @@ class EnvironmentScreen(WizardScreen):
 
     def button_actions(self) -> dict[str, Callable[[], object]]:
         return {**super().button_actions(), "create": self.action_create}
+
+    def on_step_event(self, event: Event) -> None:
+        if isinstance(event, StepFinished) and event.status == "failed":
+            from wizard.tui.screens.orphan_azd import offer_wait_or_stop
+
+            offer_wait_or_stop(self.wizard)  # an azd left by a killed wizard holds the environment
 
     def update_view(self) -> None:
         view = self.wizard.state.step(StepId.ENVIRONMENT)

@@ -23,6 +23,7 @@ class PhoneScreen(WizardScreen):
 
     step = StepId.PHONE
     subtitle = "voice calls (optional)"
+    AUTO_FOCUS = "#phone-number"  # arrive ready to type (digits typed went nowhere until Tab)
 
     def compose_body(self) -> ComposeResult:
         yield Static(
@@ -34,7 +35,7 @@ class PhoneScreen(WizardScreen):
         )
         with Horizontal(classes="row"):
             yield Input(value=self.wizard.options.phone or "", placeholder="+14165551234 (optional)", id="phone-number")
-            yield Button("Apply / skip (g)", id="start", variant="primary")
+            yield Button("Apply / skip (Enter)", id="start", variant="primary")
             yield Button("Next (n)", id="next", variant="success")
         yield Static(id="phone-problem")
         yield TargetTable(StepId.PHONE, id="targets")

@@ -18,8 +18,9 @@ from wizard.core.events import CheckResult, CheckUpdated, Event
 from wizard.core.steps import StepId
 from wizard.tui.format import plain, status_text
 from wizard.tui.screens.base import WizardScreen
+from wizard.tui.widgets.fit_columns import NAME, SHORT, TEXT, fit_columns
 
-COLUMNS = (("status", 7), ("check", 28), ("detail", 50), ("fix", 44))
+COLUMNS = {"status": SHORT, "check": NAME, "detail": TEXT, "fix": TEXT}
 ORDER = {"fail": 0, "warn": 1, "fixed": 2, "pass": 3, "skip": 4}
 
 
@@ -43,8 +44,8 @@ class PreflightScreen(WizardScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#checks", DataTable)
-        for key, width in COLUMNS:
-            table.add_column(key.capitalize(), key=key, width=width)
+        for key in COLUMNS:
+            table.add_column(key.capitalize(), key=key)
         super().on_mount()
 
     def on_step_event(self, event: Event) -> None:
@@ -63,8 +64,9 @@ class PreflightScreen(WizardScreen):
             if selected in table.rows:
                 table.move_cursor(row=table.get_row_index(selected))
         for check in ordered:
-            for (key, _), cell in zip(COLUMNS, self.cells(check), strict=True):
+            for key, cell in zip(COLUMNS, self.cells(check), strict=True):
                 table.update_cell(check.id, key, cell)
+        fit_columns(table, COLUMNS)
         counts: dict[str, int] = {}
         for check in checks.values():
             counts[check.status] = counts.get(check.status, 0) + 1
@@ -113,6 +115,9 @@ class PreflightScreen(WizardScreen):
                 detail.append("\nfix: ", style="bold green")
                 detail.append(check.fix)
         self.query_one("#check-detail", Static).update(detail)
+
+    def on_resize(self) -> None:
+        fit_columns(self.query_one("#checks", DataTable), COLUMNS)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_selected()

@@ -18,20 +18,29 @@ from wizard.tui.widgets.target_table import TargetTable
 
 
 def verify_table(report: dict[str, Any]) -> Table:
-    """engine.facts['verify']: checks with status, detail and fix."""
+    """engine.facts['verify']: checks with status, detail and fix.
+
+    Check names are never wrapped or cut while the screen has room (their column is as wide as
+    the longest); details wrap in what is left; the fix column is there only when a check has one.
+    """
+    checks = report.get("checks", [])
+    fixes = any(check.get("fix") for check in checks)
     table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
     table.add_column("", width=2, no_wrap=True)
-    table.add_column("check", ratio=2)
+    table.add_column("check", no_wrap=True)
     table.add_column("detail", ratio=3)
-    table.add_column("fix", ratio=2)
-    for check in report.get("checks", []):
+    if fixes:
+        table.add_column("fix", ratio=2)
+    for check in checks:
         status = str(check.get("status", ""))
-        table.add_row(
+        cells = [
             status_text(status, check=True),
             plain(f"{check.get('title') or check.get('id')}", "bold" if status == "fail" else ""),
             plain(check.get("detail") or "", "dim"),
-            plain(check.get("fix") or "", "green"),
-        )
+        ]
+        if fixes:
+            cells.append(plain(check.get("fix") or "", "green"))
+        table.add_row(*cells)
     return table
 
 

@@ -14,7 +14,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Log, Static
+from textual.widgets import Input, Static
 
 from wizard.core.events import LinesReceived
 from wizard.core.steps import describe_target
@@ -49,7 +49,6 @@ class LogView(Vertical):
         self.step = step
         self.target = target
         self.search = ""
-        self.follow = True
         self.static_lines = lines
         self._pending: list[str] = []
         self._status: tuple[object, ...] | None = None
@@ -62,8 +61,13 @@ class LogView(Vertical):
         yield FloodLog(max_lines=MAX_VIEW_LINES, id="log")
 
     @property
-    def log_widget(self) -> Log:
-        return self.query_one("#log", Log)
+    def log_widget(self) -> FloodLog:
+        return self.query_one("#log", FloodLog)
+
+    @property
+    def follow(self) -> bool:
+        """Whether the view follows the newest line (the log widget's own state)."""
+        return self.log_widget.auto_scroll
 
     def on_mount(self) -> None:
         app = host(self)
@@ -87,7 +91,7 @@ class LogView(Vertical):
         log.clear()
         lines = self._matching()[-MAX_VIEW_LINES:]
         if lines:
-            log.write_lines(lines, scroll_end=self.follow)
+            log.write_lines(lines)
         self._update_status()
 
     def feed(self, event: LinesReceived) -> None:
@@ -103,7 +107,7 @@ class LogView(Vertical):
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        self.log_widget.write_lines(batch, scroll_end=self.follow)
+        self.log_widget.write_lines(batch)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -127,10 +131,11 @@ class LogView(Vertical):
 
     # -- operations ------------------------------------------------------------------------------
     def toggle_follow(self) -> None:
-        self.follow = not self.follow
-        self.log_widget.auto_scroll = self.follow
-        if self.follow:
-            self.log_widget.scroll_end(animate=False)
+        self.log_widget.follow(not self.follow)
+        self._update_status()
+
+    def on_flood_log_follow_changed(self, event: FloodLog.FollowChanged) -> None:
+        event.stop()
         self._update_status()
 
     def set_target(self, target: str | None) -> None:

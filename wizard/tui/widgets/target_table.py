@@ -8,10 +8,11 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from wizard.core.steps import StepId, describe_target
-from wizard.tui.format import format_duration, plain, status_text
+from wizard.tui.format import format_duration, phase_text, plain, status_text
 from wizard.tui.host import host
+from wizard.tui.widgets.fit_columns import NAME, SHORT, TEXT, fit_columns
 
-COLUMNS = (("status", 2), ("target", 44), ("phase", 16), ("time", 6), ("detail", 40))
+COLUMNS = {"status": SHORT, "target": NAME, "phase": SHORT, "time": SHORT, "detail": TEXT}
 
 
 class TargetTable(DataTable[Text]):
@@ -34,12 +35,13 @@ class TargetTable(DataTable[Text]):
         self._revealed: str | None = None  # the failed target the cursor was last moved to
 
     def on_mount(self) -> None:
-        for key, width in COLUMNS:
-            self.add_column(key.capitalize() if key != "status" else "", key=key, width=width)
+        for key in COLUMNS:
+            self.add_column(key.capitalize() if key != "status" else "", key=key)
         self.sync()
         self.set_interval(1.0, self._tick)
 
     def on_resize(self) -> None:
+        fit_columns(self, COLUMNS)
         # The failure panel appearing shrinks the table after the cursor was put on the failed
         # row: keep that row in view (DataTable scrolls to its cursor only when the cursor moves).
         if self.row_count:  # after the refresh: the scroll limits follow the new size only then
@@ -66,11 +68,12 @@ class TargetTable(DataTable[Text]):
             self.clear()
             self._shown.clear()
             self._revealed = None
+        changed = False
         for target in targets.values():
             shown = (
                 target.status,
                 target.status == "failed",
-                target.phase or target.status,
+                phase_text(target.status, target.phase),
                 format_duration(target.elapsed(now)),
                 target.detail,
             )
@@ -78,6 +81,7 @@ class TargetTable(DataTable[Text]):
             if before == shown:
                 continue
             self._shown[target.id] = shown
+            changed = True
             status, failed, phase, elapsed, detail = shown
             if before is None:
                 self.add_row(
@@ -99,6 +103,8 @@ class TargetTable(DataTable[Text]):
                 self.update_cell(target.id, "time", Text(elapsed))
             if before[4] != detail:
                 self.update_cell(target.id, "detail", plain(detail, "dim"))
+        if changed:
+            fit_columns(self, COLUMNS)
         failed_target = view.failure.target if view.failure is not None else None
         if failed_target is not None and failed_target != self._revealed and failed_target in self.rows:
             self.call_after_refresh(self._reveal, failed_target, 10)
