@@ -32,10 +32,11 @@ async def check_azd_login(ctx: PreflightContext) -> Outcome:
 
 
 async def check_az_login(ctx: PreflightContext) -> Outcome:
-    scripts = await hook_scripts(ctx)
-    needed = scripts.mentions("az")
+    from wizard.core.preflight.tools import needs
+
+    needed = "az" in await needs(ctx)
     if ctx.tools.which("az") is None:
-        return Outcome(SKIP, "az is not installed" + (" (see tools.az)" if needed else "; the hooks do not use it"))
+        return Outcome(SKIP, "az is not installed" + (" (see tools.az)" if needed else "; the project does not use it"))
     account, why = await az_account(ctx)
     if account is None:
         tenant = ctx.env_values.get("AZURE_TENANT_ID")
