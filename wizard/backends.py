@@ -114,10 +114,10 @@ def simulator_backend(choice: BackendChoice) -> Backend:
         del values
         return simulated_ports(root, env_name, scenario=scenario)
 
-    def tools() -> ToolsLike:
+    def tools(root: Path) -> ToolsLike:
         from wizard.simulator.local_tools import SimulatedTools
 
-        return SimulatedTools(scenario, choice.speed)
+        return SimulatedTools(scenario, choice.speed, root=root)
 
     label = "simulator" + (f" (scenario {scenario})" if scenario else "")
     return Backend(

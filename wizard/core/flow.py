@@ -98,7 +98,7 @@ class AzdForPreflight:
 def preflight_context(engine: Engine) -> Any:
     from wizard.core.preflight import PreflightContext
 
-    tools = engine.backend.tools()
+    tools = engine.backend.tools(engine.project.root)
     kwargs: dict[str, Any] = {}
     if tools is not None:
         kwargs["tools"] = tools
