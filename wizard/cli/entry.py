@@ -16,6 +16,7 @@ EPILOG = """commands:
   (none)      TUI on the azd project found from the current directory
   demo        the wizard on a fresh copy of the bundled sample project, simulated
   run         the whole flow (use --plain for headless/CI)
+  login       sign in: azd auth login (and az login when the project needs az)
   preflight   check for every known trap; --fix / --fix-all repair what is safe
   phone       set the phone number used for voice calls
   verify      check the deployed apps, health endpoint and telephony
@@ -80,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--yes", "-y", action="store_true", help="apply safe preflight fixes without asking")
     run.add_argument("--create", action="store_true", help="create the environment if it does not exist")
     run.add_argument("--autopilot", action="store_true", help="TUI: advance screens unattended")
+
+    login = sub.add_parser("login", help="sign in to Azure: azd auth login (and az login when the project needs az)")
+    _common(login)
+    flow = login.add_mutually_exclusive_group()
+    flow.add_argument("--use-device-code", dest="device_code", action="store_true", default=None,
+                      help="sign in with a code on another device (the default over SSH, in containers and Codespaces)")
+    flow.add_argument("--browser", dest="device_code", action="store_false", help="sign in with a browser on this machine")
+    login.add_argument("--tenant-id", metavar="ID", default=None, help="the tenant to sign in to (default: the environment's AZURE_TENANT_ID, else your home tenant)")
 
     pre = sub.add_parser("preflight", help="check for known traps before azd runs")
     _common(pre)

@@ -191,6 +191,15 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_login(args: argparse.Namespace) -> int:
+    from wizard.cli.login_command import run_login_command
+
+    return run_login_command(
+        project_dir(args), backend_for(choice_from(args)), device_code=args.device_code, tenant=args.tenant_id,
+        env_name=getattr(args, "env", None),
+    )
+
+
 def cmd_phone(args: argparse.Namespace) -> int:
     plan = Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE))
     options = base_options(args, project_dir(args), plan=plan)
@@ -290,6 +299,7 @@ HANDLERS = {
     "tui": cmd_tui,
     "demo": cmd_demo,
     "run": cmd_run,
+    "login": cmd_login,
     "preflight": cmd_preflight,
     "phone": cmd_phone,
     "verify": cmd_verify,
