@@ -1,0 +1,102 @@
+"""Pilot tests for a first-time deployer: the readiness panel with azd off PATH (nothing runs,
+install on a key, check again), and signing in from the TUI on the simulated `not-logged-in`
+scenario (the device-code flow shown inside the TUI, as under `deploy-wizard serve`)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from tests.test_tui_flow import step_done, until
+from wizard.backends import BackendChoice
+from wizard.core.options import RunOptions
+from wizard.core.preflight.toolbox import install_command
+from wizard.core.steps import StepId
+from wizard.simulator.sample import copy_sample
+from wizard.tui.app import WizardApp
+
+pytestmark = pytest.mark.slow
+
+
+def readiness_shown(app: WizardApp) -> str:
+    return str(app.screen.query_one("#readiness", Static).render())
+
+
+def fake_azd_on(folder: Path) -> Path:
+    """A real `azd` executable on PATH: the simulator (as a user would have azd after installing it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "azd"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wizard.simulator.azd "$@"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+async def test_with_azd_off_path_the_first_screen_names_it_and_nothing_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    root = copy_sample(tmp_path / "p")
+    app = WizardApp(RunOptions(project_dir=root), choice=BackendChoice(), cursor_blink=False, autopilot_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.readiness is not None)
+        shown = readiness_shown(app)
+        assert "Azure Developer CLI (azd)" in shown and "not installed or not on PATH" in shown
+        assert install_command("azd", sys.platform) in shown
+        assert "Nothing can run until azd is installed" in shown
+        assert "Terraform" in shown  # the sample's infra is Terraform: needed, and missing here
+        assert "Node.js" not in shown  # its js services build remotely: no npm on this machine
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.current_view == "project" and app.engine is None  # nothing started
+        await pilot.press("t")  # teardown would run azd too
+        await pilot.pause()
+        assert app.current_view == "project" and app.engine is None
+        # install on a key: headless, the TUI cannot hand over the terminal, so it copies the command
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: app.clipboard == install_command("azd", sys.platform))
+        # azd appears on PATH; r checks again and the way is open
+        fake_azd_on(empty)
+        await pilot.press("r")
+        await until(pilot, lambda: app.readiness is not None and not app.readiness.blocked)
+        assert "1.31.2" in readiness_shown(app)
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+    assert app.ui_errors == []
+
+
+def signed_out_app(tmp_path: Path) -> WizardApp:
+    root = copy_sample(tmp_path / "p")
+    options = RunOptions(project_dir=root, create_env=True, yes=True)
+    choice = BackendChoice(simulate=True, scenario="not-logged-in", speed=0)
+    return WizardApp(options, choice=choice, demo=True, autopilot_delay=0, cursor_blink=False)
+
+
+async def test_simulated_sign_in_from_the_project_screen_unblocks_the_run(tmp_path: Path) -> None:
+    app = signed_out_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.readiness is not None)
+        assert app.readiness.needs_sign_in
+        assert "Not signed in" in readiness_shown(app)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: type(app.screen).__name__ == "SignInScreen")
+        await pilot.press("enter")  # headless: no terminal to hand over, so the device code shows here
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectScreen" and app.readiness is not None
+                    and not app.readiness.needs_sign_in)
+        assert "azd sign-in" in readiness_shown(app) and "not signed in" not in readiness_shown(app)
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+        await pilot.press("ctrl+n")
+        await until(pilot, step_done(app, StepId.PREFLIGHT))
+        checks = app.state.step(StepId.PREFLIGHT).checks
+        assert checks["signin.azd"].status == "pass", checks["signin.azd"]
+        assert app.state.step(StepId.PREFLIGHT).status == "done", app.state.step(StepId.PREFLIGHT).failure
+    assert app.ui_errors == []
+    assert (tmp_path / "p" / ".azure" / "simulator-signin.json").is_file()  # inside .azure/, nowhere else
+    assert not any(Path(os.path.expanduser("~")).glob(".azure/simulator-signin.json"))
