@@ -7,6 +7,7 @@ step lists and buys numbers on the simulated ACS resource, and teardown finds wh
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -117,7 +118,8 @@ class SimPhoneNumbers:
                 "monthly_cost": "2.00 USD" if number_type == "toll-free" else "1.00 USD",
             }
         cost = "2.00 USD" if number_type == "toll-free" else "1.00 USD"
-        return PhoneSearchResult(f"search-{n}", (number,), cost, expires="in 15 minutes")
+        expires = (datetime.now(UTC) + timedelta(minutes=15)).isoformat(timespec="seconds")
+        return PhoneSearchResult(f"search-{n}", (number,), cost, expires=expires)
 
     def purchase(self, search_id: str) -> None:
         with self.cloud.edit() as state:
