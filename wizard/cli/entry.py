@@ -98,9 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--fix-all", action="store_true", help="apply every safe fix without asking (never paid or destructive ones)")
     pre.add_argument("--with-tests", action="store_true", help="also run the project's unit tests")
 
-    phone = sub.add_parser("phone", help="set the phone number used for voice calls")
+    phone = sub.add_parser("phone", help="the phone number for voice calls: list, buy, release, apply")
     _common(phone)
-    phone.add_argument("number", nargs="?", default=None, help="E.164 number, e.g. +14165551234 (omit to list numbers)")
+    phone.add_argument("number", nargs="?", default=None, help="E.164 number to apply, e.g. +14165551234 (omit to list numbers)")
+    phone.add_argument("--buy", action="store_true", help="search a number to buy: shows its monthly cost and the phrase to confirm")
+    phone.add_argument("--country", default="US", help="with --buy: two-letter country code (default US)")
+    phone.add_argument("--type", dest="number_type", default="toll-free", metavar="toll-free|geographic", help="with --buy (default toll-free)")
+    phone.add_argument("--area-code", default=None, metavar="N", help="with --buy: area code, e.g. 833 or 416")
+    phone.add_argument("--release", metavar="NUMBER", default=None, help="release a number you own (needs --confirm)")
+    phone.add_argument("--confirm", metavar="PHRASE", default=None, help='the exact phrase: "buy +1…" or "release +1…" (paid or irreversible)')
 
     verify = sub.add_parser("verify", help="check the deployed apps")
     _common(verify)
