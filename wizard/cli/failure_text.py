@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wizard.core.events import Failure
+from wizard.core.next_action import NextAction
 from wizard.core.steps import describe_target
 
 __all__ = ["describe_target", "failure_lines"]
 
 
-def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = ()) -> list[str]:
-    """`what/cause/fix/$ command/evidence/more` lines, unindented (callers indent)."""
+def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = (),
+                  next_action: NextAction | None = None) -> list[str]:
+    """`what/cause/fix/$ command/evidence/more/next` lines, unindented (callers indent)."""
     lines = []
     if failure.title:
         lines.append(f"what:  {failure.title}")
@@ -27,4 +29,6 @@ def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = 
             lines.append(f"{prefix}| {line}")
     if failure.link:
         lines.append(f"more:  {failure.link}")
+    if next_action is not None:
+        lines.append(f"next:  {next_action.label.lower()}: {next_action.command}")
     return lines
