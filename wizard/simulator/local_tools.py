@@ -24,6 +24,9 @@ from wizard.simulator import signin
 SIM_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 SIM_TENANT = "11111111-1111-1111-1111-111111111111"
 SIM_USER = "dev@contoso.example"
+# Model quota per region (limit of every OpenAI model and SKU); regions not listed have 1000, the
+# `quota` scenario 10 everywhere. A region missing the models entirely lists no entries for them.
+REGION_LIMITS: dict[str, int | None] = {"westeurope": 20, "australiaeast": None}
 INSTALLED = ("azd", "terraform", "az", "jq", "bash", "docker", "node", "npm", "npx", "python3", "python", "git")
 
 
@@ -108,7 +111,10 @@ class SimulatedTools:
         if args[:2] == ["account", "set"]:
             return 0, ""
         if args[:2] == ["cognitiveservices", "usage"]:
-            limit = 10 if self.scenario == "quota" else 1000
+            region = args[args.index("--location") + 1] if "--location" in args[:-1] else ""
+            limit = 10 if self.scenario == "quota" else REGION_LIMITS.get(region, 1000)
+            if limit is None:
+                return 0, "[]"
             rows = [
                 {"name": {"value": f"OpenAI.{sku}.{model}"}, "currentValue": 0, "limit": limit, "unit": "Count"}
                 for sku in ("Standard", "GlobalStandard", "DataZoneStandard")
