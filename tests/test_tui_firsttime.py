@@ -100,3 +100,56 @@ async def test_simulated_sign_in_from_the_project_screen_unblocks_the_run(tmp_pa
     assert app.ui_errors == []
     assert (tmp_path / "p" / ".azure" / "simulator-signin.json").is_file()  # inside .azure/, nowhere else
     assert not any(Path(os.path.expanduser("~")).glob(".azure/simulator-signin.json"))
+
+
+async def test_a_not_signed_in_preflight_failure_offers_sign_in_and_runs_again(tmp_path: Path) -> None:
+    app = signed_out_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "project" and app.readiness is not None)
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+        screen = app.screen
+        await until(pilot, lambda: screen.signed_out)  # the pickers say so, and offer ctrl+l
+        assert "ctrl+l signs in" in str(screen.query_one("#env-status", Static).render())
+        await pilot.press("ctrl+n")
+        await until(pilot, step_done(app, StepId.PREFLIGHT))
+        assert app.state.step(StepId.PREFLIGHT).status == "failed"
+        button = app.screen.query_one("#next-action")
+        assert button.display and str(button.label) == "Sign in (ctrl+l)"
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: type(app.screen).__name__ == "SignInScreen")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.step(StepId.PREFLIGHT).status == "done" and not app.state.running)
+        assert app.state.step(StepId.PREFLIGHT).checks["signin.azd"].status == "pass"
+    assert app.ui_errors == []
+
+
+async def test_pickers_show_tenants_and_regions_best_first_with_reasons(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from wizard.simulator.cloud import SUBSCRIPTION_ID
+
+    root = copy_sample(tmp_path / "p")
+    app = WizardApp(RunOptions(project_dir=root, create_env=True), choice=BackendChoice(simulate=True, speed=0),
+                    demo=True, autopilot_delay=0, cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "project")
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+        subscription = app.screen.query_one("#subscription", Select)
+        location = app.screen.query_one("#location", Select)
+        await until(pilot, lambda: subscription.value == SUBSCRIPTION_ID and isinstance(location.value, str))
+        labels = [str(label) for label, _ in subscription._options[1:]]
+        assert labels[0].startswith("Contoso Dev (simulated)") and "tenant Contoso (simulated)" in labels[0]
+        assert "tenant Fabrikam (simulated guest)" in labels[1]
+        regions = [value for _, value in location._options[1:]]
+        by_value = {value: str(label) for label, value in location._options[1:]}
+        assert set(regions[-2:]) == {"westeurope", "australiaeast"}  # no quota, or the model not offered: last
+        assert by_value["westeurope"].startswith("✗") and by_value["australiaeast"].startswith("✗")
+        assert location.value == "eastus2"  # quota ok, first of the subscription's regions
+        reasons = str(app.screen.query_one("#picker-reason", Static).render())
+        assert "azd's default subscription" in reasons and "model quota ok: gpt-4o" in reasons
+        location.value = "westeurope"
+        await pilot.pause()
+        assert "not enough model quota" in str(app.screen.query_one("#picker-reason", Static).render())
+    assert app.ui_errors == []

@@ -15,7 +15,7 @@ from rich.text import Text
 from wizard.tui.format import plain
 
 if TYPE_CHECKING:
-    from wizard.core.readiness import Readiness, ToolStatus
+    from wizard.core.readiness import Readiness
     from wizard.tui.app import WizardApp
 
 
@@ -80,33 +80,43 @@ def _keys(*pairs: tuple[str, str]) -> Text:
 
 
 def install_first_missing(app: WizardApp) -> None:
-    """Ask, then run the install command of the first missing tool in this terminal."""
-    from wizard.core.preflight.toolbox import install_hint
+    """The readiness panel's i: install the first missing tool."""
+    readiness = app.readiness
+    if readiness is not None and readiness.missing:
+        install_tool(app, readiness.missing[0].tool)
+
+
+def install_tool(app: WizardApp, tool: str) -> None:
+    """Ask, then run `tool`'s install command (the toolbox's, for this OS) in this terminal."""
+    from wizard.core.preflight.toolbox import install_hint, spec
     from wizard.tui.screens.cleanup import ConfirmScreen
 
-    readiness = app.readiness
-    tool = readiness.missing[0] if readiness is not None and readiness.missing else None
-    if tool is None:
-        return
-    question = Text(f"Install {tool.title}?\n", style="bold")
+    platform = _platform(app)
+    question = Text(f"Install {spec(tool).title}?\n", style="bold")
     question.append("The wizard hands this terminal to the install command (it may ask for your password):\n\n  ")
-    question.append(install_hint(tool.tool, readiness.platform), style="bold green")  # type: ignore[union-attr]
+    question.append(install_hint(tool, platform), style="bold green")
     question.append("\n\nThen it checks again. In a browser the command is copied for you to paste in a terminal.", style="dim")
     app.push_screen(ConfirmScreen(question, "Install (y)", "Not now (n)"), lambda yes: _install(app, tool) if yes else None)
 
 
-def _install(app: WizardApp, tool: ToolStatus) -> None:
+def _platform(app: WizardApp) -> str:
+    import sys
+
+    return app.readiness.platform if app.readiness is not None else sys.platform
+
+
+def _install(app: WizardApp, tool: str) -> None:
     from textual.app import SuspendNotSupported
 
     from wizard.core.preflight.toolbox import install_argv, install_command
 
-    platform = app.readiness.platform if app.readiness is not None else "linux"
-    command = install_command(tool.tool, platform)
+    platform = _platform(app)
+    command = install_command(tool, platform)
     try:
         with app.suspend():
             print(f"\n$ {command}\n", flush=True)
             try:
-                code = subprocess.run(install_argv(tool.tool, platform), check=False).returncode
+                code = subprocess.run(install_argv(tool, platform), check=False).returncode
             except FileNotFoundError as exc:
                 code = 127
                 print(f"cannot run it: {exc.strerror}")

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from wizard.core.events import Failure
+from wizard.core.next_action import NextAction
 from wizard.core.steps import describe_target
 from wizard.tui.run_state import StepView
 
@@ -64,11 +65,19 @@ class FailurePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="failure-text")
         with Horizontal(id="failure-buttons"):
+            yield Button("next", id="next-action", variant="success")
             yield Button("Retry step (r)", id="retry", variant="primary")
             yield Button("Open full log (l)", id="open-log")
 
-    def show(self, view: StepView) -> None:
+    def show(self, view: StepView, next_action: NextAction | None = None) -> None:
+        """Draw `view`'s failure; `next_action` (sign in, install, …) gets the first button."""
+        from wizard.tui.next_actions import button_label
+
         self.display = view.status in ("failed", "cancelled")
         self.set_class(view.status == "cancelled", "-cancelled")
+        button = self.query_one("#next-action", Button)
+        button.display = self.display and next_action is not None
+        if next_action is not None:
+            button.label = button_label(next_action)
         if self.display:
             self.query_one("#failure-text", Static).update(failure_text(view))
