@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,6 +23,20 @@ from wizard.core.phone import validate_e164
 from wizard.core.steps import StepId
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.widgets.target_table import TargetTable
+
+PHONE_CHARACTERS = "+0123456789 ()-./"
+
+
+class PhoneInput(Input):
+    """The number field: it takes the characters of a phone number, so letter keys stay the
+    screen's shortcuts (g applies, n goes on) even while it has focus."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character in PHONE_CHARACTERS
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and (event.character or "") not in PHONE_CHARACTERS:
+            event.prevent_default()  # not typed here (Input's own handler is skipped): it bubbles to the bindings
 
 
 class PhoneScreen(WizardScreen):
@@ -52,7 +66,8 @@ class PhoneScreen(WizardScreen):
         yield table
         yield Static(Text("looking up the numbers…", style="dim"), id="phone-numbers-note")
         with Horizontal(classes="row"):
-            yield Input(value=self.wizard.options.phone or "", placeholder="+14165551234 (optional)", id="phone-number")
+            yield PhoneInput(value=self.wizard.options.phone or "", placeholder="+14165551234 (optional)",
+                             restrict=r"[+0-9 ()./-]*", id="phone-number")
             yield Button("Apply / skip (g)", id="start", variant="primary")
             yield Button("Next (n)", id="next", variant="success")
         yield Static(id="phone-problem")
