@@ -79,3 +79,18 @@ def test_plain_with_azd_off_path_names_it_and_how_to_install(tmp_path: Path) -> 
     assert out.returncode == 2
     assert "Azure Developer CLI (azd)" in out.stderr and install_command("azd", sys.platform) in out.stderr
     assert not (project / ".azure").exists()  # nothing ran
+
+
+def test_login_signs_in_az_too_when_the_hooks_call_it(tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "p")
+    script = project / "devops" / "scripts" / "azd" / "postprovision.sh"
+    script.write_text(script.read_text() + "\naz account show --output none\n")
+    common = ("-C", str(project), "--simulate", "not-logged-in")
+    before = json.loads(run_wizard("preflight", *common, "--json").stdout)
+    checks = {c["id"]: c for c in before["checks"]}
+    assert checks["signin.az"]["status"] == "fail" and "deploy-wizard login" in checks["signin.az"]["fix"]
+    login = run_wizard("login", *common, "--browser")
+    assert login.returncode == 0, login.stderr
+    assert "$ az login" in login.stderr and "✓ az login: signed in" in login.stderr
+    after = {c["id"]: c for c in json.loads(run_wizard("preflight", *common, "--json").stdout)["checks"]}
+    assert after["signin.azd"]["status"] == "pass" and after["signin.az"]["status"] == "pass"

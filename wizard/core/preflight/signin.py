@@ -26,7 +26,7 @@ async def check_azd_login(ctx: PreflightContext) -> Outcome:
         return Outcome(
             FAIL,
             "azd is not signed in (provision and deploy stop at once)",
-            f"{login}   (add --use-device-code when no browser is available)",
+            f"deploy-wizard login (ctrl+l in the wizard), or yourself: {login}   (add --use-device-code when no browser is available)",
         )
     return Outcome(WARN, f"azd reported an unknown sign-in status {state!r}", login)
 
@@ -44,6 +44,8 @@ async def check_az_login(ctx: PreflightContext) -> Outcome:
         sub = ctx.subscription
         if sub:
             fix += f"; az account set --subscription {sub}"
+        if needed:
+            fix = f"deploy-wizard login (signs in az too), or yourself: {fix}"
         return Outcome(FAIL if needed else WARN, f"az CLI is not signed in ({why})", fix)
     user = (account.get("user") or {}).get("name", "")
     return Outcome(PASS, f"{user or 'signed in'} · {account.get('name', '')} ({account.get('id', '')})")
