@@ -153,3 +153,29 @@ async def test_pickers_show_tenants_and_regions_best_first_with_reasons(tmp_path
         await pilot.pause()
         assert "not enough model quota" in str(app.screen.query_one("#picker-reason", Static).render())
     assert app.ui_errors == []
+
+
+async def test_a_quota_failure_offers_another_region_and_runs_again_there(tmp_path: Path) -> None:
+    from tests.test_tui_flow import demo_app
+
+    app = demo_app(tmp_path, "quota")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "project")
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+        await pilot.press("ctrl+n")
+        await until(pilot, step_done(app, StepId.PREFLIGHT))
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.PROVISION)
+        await pilot.press("g")
+        await until(pilot, step_done(app, StepId.PROVISION))
+        assert app.state.step(StepId.PROVISION).failure.kb_id == "insufficient-quota"
+        assert str(app.screen.query_one("#next-action").label) == "Pick another region (p)"
+        first = app.state.step(StepId.PROVISION).started
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PickerScreen")
+        assert "request more quota" in str(app.screen.note)  # the simulated quota is short everywhere
+        await pilot.press("down", "down", "down", "enter")  # swedencentral
+        await until(pilot, lambda: app.engine.env_values.get("AZURE_LOCATION") == "swedencentral")
+        await until(pilot, lambda: app.state.step(StepId.PROVISION).started != first and not app.state.running)
+    assert app.ui_errors == []

@@ -63,6 +63,9 @@ async def _pick_region(app: WizardApp, retry: Any) -> None:
         options.append((choice.name, label))
     best = next((c.name for c in choices if c.ok and c.name != current), current)
     note = Text("Best first: model quota, models offered, Voice Live. The pick becomes AZURE_LOCATION.", style="dim")
+    if not any(c.ok for c in choices if c.name != current):
+        note.append("\nNo other region the wizard checked has what the project needs: request more quota "
+                    "(https://aka.ms/oai/quotaincrease) or lower the capacity in the infra variables.", style="yellow")
     region = await app.push_screen_wait(PickerScreen("Pick another region", options, best, note))
     if not region or region == current:
         return
