@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     env = resolve_env(args, project.root, console)
     if env is None:
         return 1
-    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root), env), console=console,
+    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root, env), env), console=console,
                         scenario=scenario(), legacy=os.environ.get(FORMAT_ENV) == "legacy")
     sim.reload()
     command = words[0]

@@ -178,6 +178,12 @@ class SimResources:
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
 
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]:
+        """Groups of this environment's cloud whose tag matches (a group recorded without tags is the env's)."""
+        state = self.cloud.read()
+        return [name for name, group in state["resource_groups"].items()
+                if (group.get("tags") or {}).get(tag, value) == value and name != state.get("state_rg")]
+
     def list_resource_group(self, resource_group: str) -> list[AzureResource]:
         group = self.cloud.read()["resource_groups"].get(resource_group)
         if group is None:
@@ -205,7 +211,7 @@ class SimResources:
 
 
 def simulated_ports(project_root: Path, env: str, *, scenario: str | None = None) -> AzurePorts:
-    cloud = Cloud(cloud_dir(project_root), env or "dev", scenario)
+    cloud = Cloud(cloud_dir(project_root, env), env or "dev", scenario)
     phone = SimPhoneNumbers(cloud)
     return AzurePorts(
         container_apps=SimContainerApps(cloud),
