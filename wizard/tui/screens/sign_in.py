@@ -75,9 +75,11 @@ class SignInScreen(ModalScreen[bool]):
         project = app.project
         because, self.az_warning = az_sign_in_reason(project, tools_for(app.backend(), project.root))
         tenant = self.query_one("#signin-tenant", Select).value
+        device = self.query_one("#signin-device", Checkbox).value
+        detected = remote_session() is not None
         return plan_sign_in(
             app.backend(), project.root, az_because=because,
-            device_code=True if piped else self.query_one("#signin-device", Checkbox).value,
+            device_code=True if piped else (None if device == detected else device),  # None: say why it was detected
             tenant=tenant if isinstance(tenant, str) and tenant else None, piped=piped,
         )
 
