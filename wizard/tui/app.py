@@ -223,11 +223,13 @@ class WizardApp(App[int]):
     @work(group="readiness", exclusive=True, exit_on_error=False)
     async def check_readiness(self) -> None:
         """Probe azd, its sign-in and the tools the project needs; screens get `on_readiness()`."""
-        from wizard.core.readiness import probe_readiness
+        import asyncio
+        import importlib
 
         if self.project is None:
             return
-        self.readiness = await probe_readiness(self.project, self.backend())
+        readiness = await asyncio.to_thread(importlib.import_module, "wizard.core.readiness")  # off the loop
+        self.readiness = await readiness.probe_readiness(self.project, self.backend())
         for screen in list(self.screen_stack):
             handler = getattr(screen, "on_readiness", None)
             if handler is not None and screen.is_attached:

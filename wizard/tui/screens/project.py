@@ -106,7 +106,7 @@ class ProjectScreen(WizardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         if self.wizard.project is not None:
-            self.wizard.check_readiness()
+            self.call_after_refresh(self.wizard.check_readiness)  # after the first paint: it imports and probes
         if self.wizard.autopilot and self.wizard.project is not None:
             self.wizard.later(self.wizard.autopilot_delay, self.action_next)
 
