@@ -120,7 +120,7 @@ class ScriptedEngine:
         self.scenario = scenario
         self.project: Project = load_project(options.project_dir)
         self.env_name = options.env_name
-        self.env_values: dict[str, str] = {"AZURE_RESOURCE_GROUP": "rg-demo-dev", "AZURE_LOCATION": "eastus2"}
+        self.env_values: dict[str, str] = {"AZURE_RESOURCE_GROUP": "rg-demo-dev", "AZURE_LOCATION": "eastus2", "AZURE_SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000"}
         self.facts: dict[str, Any] = {}
         self.ports: Any = None
         if scenario == "phone-numbers":  # the happy run, with an ACS resource that owns two numbers

@@ -30,7 +30,7 @@ class UsageError(Exception):
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    handler = HANDLERS.get(args.command or "tui")
+    handler = HANDLERS[args.command or "tui"]
     try:
         return handler(args)
     except (UsageError, ProjectError, PlanError) as exc:

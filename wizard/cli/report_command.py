@@ -39,8 +39,8 @@ def run_report_command(
     default = read_default_environment(project.root)
     result: dict[str, list[dict[str, Any]]] = {}
     for name in envs:
-        runs = list_runs(project.root, name)
-        result[name] = [run_to_dict(r) for r in (runs[:1] if last else runs)]
+        past = list_runs(project.root, name)
+        result[name] = [run_to_dict(r) for r in (past[:1] if last else past)]
     if json_out:
         out.write(json.dumps({"project": project.name, "default": default, "environments": result}, indent=2) + "\n")
         return 0

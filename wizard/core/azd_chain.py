@@ -126,11 +126,11 @@ def read_chain(message: str) -> Chain:
         if m is None:
             continue
         if kind.startswith("step:"):
-            step = kind[5:]
-            if step == "command":
-                step = _COMMAND_STEPS.get(m["cmd"])
-            if step:
-                steps.append(step)
+            named: str | None = kind[5:]
+            if named == "command":
+                named = _COMMAND_STEPS.get(m["cmd"])
+            if named:
+                steps.append(named)
         else:
             found.setdefault(kind, m)
     step = steps[0] if steps else None

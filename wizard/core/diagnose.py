@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.core.events import Failure, Line
 from wizard.core.failure_facts import FailureFacts, doc_url_for, gather_facts
@@ -219,9 +220,9 @@ def analyse(
     for mark in [m for m in failure_marks if m.kind == "arm-detail"][:2]:
         add(mark.index)
     for kind in ("hook-failed", "service-failed", "resource-failed", "prompt-required"):
-        mark = next((m for m in failure_marks if m.kind == kind), None)
-        if mark is not None:
-            add(mark.index)
+        first = next((m for m in failure_marks if m.kind == kind), None)
+        if first is not None:
+            add(first.index)
     if (
         primary is not None
         and final_target
@@ -258,7 +259,7 @@ def analyse(
     if step_hint is None:
         step_hint = next((m.step_hint for m in reversed(failure_marks) if m.step_hint), None)
     code = facts.root.code if facts.root is not None else (found.code if found else None)
-    structural = {
+    structural: dict[str, Any] = {
         "code": code,
         "code_message": (facts.root.message or None) if facts.root is not None else None,
         "resource": _resource_target(facts),

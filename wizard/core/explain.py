@@ -92,7 +92,7 @@ def _resolve_step(
     if hint in ("provision", "deploy", "teardown", "preflight", "environment"):
         return hint  # the error chain's own word: sign-in, project file, a wrapper
     if section.step in ("provision", "deploy", "teardown"):
-        return section.step  # type: ignore[return-value]
+        return section.step
     if target:
         kind, _, name = target.partition(":")
         if kind == "service":
@@ -135,7 +135,7 @@ def explain(text: str) -> list[Failure]:
         if not failed:
             continue
         first = analyse(parser_step, texts, parser=parser)
-        kb_steps = ()
+        kb_steps: tuple[str, ...] = ()
         if first.failure.kb_id is not None:
             entry = entry_by_id(first.failure.kb_id)
             kb_steps = entry.steps if entry else ()

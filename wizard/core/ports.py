@@ -39,7 +39,8 @@ class ContainerAppInfo:
     @property
     def latest_revision(self) -> RevisionInfo | None:
         active = [r for r in self.revisions if r.active]
-        return (active or list(self.revisions) or [None])[-1]
+        candidates = active or list(self.revisions)
+        return candidates[-1] if candidates else None
 
 
 class ContainerAppsPort(Protocol):

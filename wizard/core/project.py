@@ -231,7 +231,7 @@ def _parse_services(raw: Any, path: Path, text: str) -> tuple[Service, ...]:
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ProjectError(f"service {name!r} must be a mapping (project:, host:, ...)", path, _line_of(text, str(name)))
-        docker = spec.get("docker") if isinstance(spec.get("docker"), dict) else {}
+        docker: dict[str, Any] = spec["docker"] if isinstance(spec.get("docker"), dict) else {}
         services.append(
             Service(
                 name=str(name),

@@ -22,7 +22,7 @@ def duration_text(seconds: float) -> str:
         return "less than a second"
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = []
+    parts: list[str] = []
     for value, unit in ((hours, "hour"), (minutes, "minute"), (secs, "second")):
         if value and len(parts) < 2:
             parts.append(f"{value} {unit}{'s' if value != 1 else ''}")

@@ -43,13 +43,14 @@ def run_hook(project: Project, name: str, env_values: dict[str, str]) -> HookFai
         return None
     shell = "bash" if hook.shell in ("bash",) else "sh"
     with hook_sandbox(project.root) as box:
-        folder = box.root / (project.service(hook.service).project if hook.service and project.service(hook.service) else ".")
+        service = project.service(hook.service) if hook.service else None
+        folder = box.root / (service.project if service is not None else ".")
         script = Path(box.env["TMPDIR"]) / f"azd-{name}-{os.getpid()}.sh"
         script.write_text(hook.run.strip() + "\n", encoding="utf-8")
         env = {**os.environ, **env_values, **box.env}
         sys.stdout.flush()
         if hook.interactive:
-            proc = subprocess.run([shell, str(script)], cwd=folder, env=env, check=False)
+            proc = subprocess.run([shell, str(script)], cwd=folder, env=env, check=False, text=True)
             out, err = "", ""
         else:
             proc = subprocess.run(

@@ -1,7 +1,8 @@
 """WizardApp: owns the engine, the run state and the long-running work; screens only show and ask.
 
 The engine runs in workers that belong to the App, so switching or popping screens never kills a
-running azd. Engine events update `RunState`, then every screen in the stack gets `on_run_event(event)`.
+running azd. Engine events update `RunState`, then go out on the `run_events` Signal, to which each
+screen subscribes when it mounts (`subscribe_run_events`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
+from textual.widget import Widget
 
 from wizard.backends import BackendChoice, backend_for
 from wizard.core.backend import Backend
@@ -86,6 +89,7 @@ class WizardApp(App[int]):
         self.autopilot_delay = autopilot_delay if autopilot_delay is not None else min(1.0, speed)
         self.cursor_blink = cursor_blink
         self.state = RunState()
+        self.run_events: Signal[Event] = Signal(self, "run-events")  # every engine event, after the state saw it
         self.engine: Any = None
         self.started = False
         self.ui_errors: list[str] = []
@@ -169,15 +173,23 @@ class WizardApp(App[int]):
         self.state.apply(event)
         if isinstance(event, RunFinished):
             self.return_code_hint = event.exit_code
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, "on_run_event", None)
-            if handler is None or not screen.is_attached:
-                continue
+        self.run_events.publish(event)
+
+    def subscribe_run_events(self, node: Widget | Screen[Any], handler: Callable[[Event], None]) -> None:
+        """`node` gets every engine event from now on (synchronously: floods come in batches).
+
+        A UI bug in a handler is recorded and logged; it never breaks the engine's run.
+        """
+
+        def guarded(event: Event) -> None:
             try:
                 handler(event)
-            except Exception as exc:  # a UI bug must not break the engine's run
-                self.ui_errors.append(f"{type(screen).__name__}: {exc!r}")
+            except Exception as exc:
+                self.ui_errors.append(f"{type(node).__name__}: {exc!r}")
                 self.log.error(f"UI error on {event.kind}: {exc!r}")
+
+        self.run_events.unsubscribe(node)  # one handler a node, however often its on_mount runs
+        self.run_events.subscribe(node, guarded, immediate=True)
 
     # -- intents ---------------------------------------------------------------------------------
     def begin_run(
@@ -430,7 +442,11 @@ class WizardApp(App[int]):
         from wizard.tui.screens.confirm_cancel import ConfirmQuitScreen
 
         if self.state.running:
-            self.push_screen(ConfirmQuitScreen(), lambda yes: self._quit_after_cancel() if yes else None)
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._quit_after_cancel()
+
+            self.push_screen(ConfirmQuitScreen(), answer)
             return
         self._quit_after_cancel()
 

@@ -148,7 +148,8 @@ class OutputParser(AzdLines):
         if "(azd " in stripped:
             m = _TITLE_RE.search(stripped)
             if m:
-                return self._title(m["cmd"], updates)
+                self._title(m["cmd"], updates)
+                return None
         if stripped.startswith(_PROVIDER_PREFIXES):
             self._provider_activity(updates)
             if stripped.startswith(("Apply complete!", "Destroy complete!")):

@@ -84,6 +84,7 @@ class WizardScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.wizard.subscribe_run_events(self, self.on_run_event)
         if not self.wizard.cursor_blink:
             for widget in self.query(Input):
                 widget.cursor_blink = False
@@ -93,7 +94,7 @@ class WizardScreen(Screen[None]):
 
     # -- events ----------------------------------------------------------------------------------
     def on_run_event(self, event: Event) -> None:
-        """Called by the App for every engine event while this screen is in the stack."""
+        """Every engine event from the App's `run_events` Signal, from this screen's mount on."""
         if not isinstance(event, (LinesReceived, TargetChanged, CheckUpdated)):  # none changes a step's status
             self.query_one(Stepper).refresh()
         step = getattr(event, "step", None)

@@ -38,6 +38,7 @@ class LogScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.subscribe_run_events(self, self.on_run_event)  # type: ignore[attr-defined]  # WizardApp
         self.refresh_targets()
         self.query_one("#log").focus()
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.widget import Widget
 
 from wizard.core.steps import StepId
 from wizard.tui.format import format_duration
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+from wizard.tui.host import host
 
 
 class ElapsedClock(Widget):
@@ -27,7 +23,7 @@ class ElapsedClock(Widget):
         self.set_interval(1.0, self.refresh)
 
     def render(self) -> Text:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         view = app.state.step(self.step)
         elapsed = view.elapsed(app.clock())
         if elapsed is None:

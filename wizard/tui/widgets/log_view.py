@@ -7,7 +7,6 @@ Lines are never interpreted (Log draws plain text). New lines are buffered and w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -18,11 +17,9 @@ from textual.widgets import Input, Log, Static
 
 from wizard.core.events import LinesReceived
 from wizard.core.steps import describe_target
+from wizard.tui.host import WidgetHost, host
 from wizard.tui.run_state import LogChunk
 from wizard.tui.widgets.flood_log import FloodLog
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
 
 MAX_VIEW_LINES = 10_000
 FLUSH_EVERY = 0.1  # 10 log redraws a second while streaming: live enough, and few repaints of a busy screen
@@ -68,7 +65,7 @@ class LogView(Vertical):
         return self.query_one("#log", Log)
 
     def on_mount(self) -> None:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         if not app.cursor_blink:
             self.query_one(Input).cursor_blink = False
         self.rebuild()
@@ -79,7 +76,7 @@ class LogView(Vertical):
         if self.static_lines is not None:
             needle = self.search.lower()
             return [ln for ln in self.static_lines if needle in ln.lower()]
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         return app.state.log_lines(step=self.step, target=self.target, search=self.search)
 
     def rebuild(self) -> None:
@@ -178,12 +175,12 @@ class LogView(Vertical):
             self.search = ""
             self.set_target(None)
         elif op == "save":
-            app: WizardApp = self.app  # type: ignore[assignment]
+            app = host(self)
             path = self.save(save_folder(app))
             app.notify(f"saved {path}", title="Log saved", markup=False)
 
 
-def save_folder(app: WizardApp) -> Path:
+def save_folder(app: WidgetHost) -> Path:
     """The run's record folder when there is one, else the project (or current) folder."""
     record = getattr(app.engine, "record", None)
     folder = getattr(record, "dir", None)

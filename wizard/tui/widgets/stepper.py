@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.widget import Widget
 
 from wizard.core.steps import STEP_TITLES, StepId
 from wizard.tui.format import ICONS, STATUS_STYLES
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+from wizard.tui.host import host
 
 SHORT = {
     StepId.ENVIRONMENT: "Env",
@@ -34,7 +30,7 @@ class Stepper(Widget):
         self._steps = steps
 
     def _items(self, short: bool) -> list[tuple[str, str, str, bool]]:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         steps = self._steps or app.plan.steps
         items = []
         for step in steps:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -11,9 +9,7 @@ from textual.widgets import DataTable
 
 from wizard.core.steps import StepId, describe_target
 from wizard.tui.format import format_duration, plain, status_text
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+from wizard.tui.host import host
 
 COLUMNS = (("status", 2), ("target", 44), ("phase", 16), ("time", 6), ("detail", 40))
 
@@ -62,7 +58,7 @@ class TargetTable(DataTable[Text]):
     def sync(self) -> None:
         """Add new rows and rewrite changed cells (no full rebuild: keeps the cursor)."""
         self._sync_pending = False
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         now = app.clock()
         view = app.state.step(self.step)
         targets = view.targets
@@ -120,7 +116,7 @@ class TargetTable(DataTable[Text]):
 
     def reveal_failure(self) -> bool:
         """Put the cursor on the step's failed row, if there is one; whether it is there now."""
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         failure = app.state.step(self.step).failure
         if failure is None or failure.target not in self.rows:
             return False
@@ -129,7 +125,7 @@ class TargetTable(DataTable[Text]):
         return self.cursor_row == row
 
     def _tick(self) -> None:
-        app: WizardApp = self.app  # type: ignore[assignment]
+        app = host(self)
         if app.state.step(self.step).running:
             self.sync()
 
