@@ -93,7 +93,8 @@ async def probe_readiness(project: Project, backend: Backend, *, with_signin: bo
     for name, need in needs.items():
         if name == "azd":
             continue
-        found, missing = [], []
+        found: list[str] = []
+        missing: list[str] = []
         for group in spec(name).executables:
             path = next((p for p in map(tools.which, group) if p), None)
             (found if path else missing).append(path or group[0])

@@ -249,7 +249,10 @@ async def run_piped(
             except FileNotFoundError:
                 code = 127
         else:
-            code, _ = await tools.stream(list(command.argv), SIGN_IN_TIMEOUT, lambda line, f=lines: f([line]))
+            def one(line: str, each: Callable[[Sequence[str]], None] = lines) -> None:
+                each([line])
+
+            code, _ = await tools.stream(list(command.argv), SIGN_IN_TIMEOUT, one)
         results.append(SignInResult(command.tool, command.display, code))
         if code != 0:
             break

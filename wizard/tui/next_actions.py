@@ -47,7 +47,7 @@ async def _pick_region(app: WizardApp, retry: Any) -> None:
     values = dict(getattr(engine, "env_values", {}) or {})
     subscription = values.get("AZURE_SUBSCRIPTION_ID")
     ports = getattr(engine, "ports", None)
-    if engine is None or ports is None or not subscription:
+    if engine is None or ports is None or not subscription or app.project is None:
         app.notify("No subscription chosen yet: pick the region on the Environment screen.", severity="warning")
         return
     current = values.get("AZURE_LOCATION")

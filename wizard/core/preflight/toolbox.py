@@ -272,7 +272,7 @@ def tool_needs(project: Project, facts: ToolFacts | None = None) -> dict[str, To
     return needs
 
 
-class _Blank(dict):  # type: ignore[type-arg]
+class _Blank(dict[str, str]):
     """`str.format_map` that leaves unknown fields empty instead of raising."""
 
     def __missing__(self, key: str) -> str:

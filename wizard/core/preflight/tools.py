@@ -84,7 +84,8 @@ def _needed_tool_check(tool: str):
         need = (await needs(ctx)).get(tool)
         if need is None:
             return Outcome(SKIP, "the project does not use it")
-        found, missing = [], []
+        found: list[str] = []
+        missing: list[str] = []
         for group in spec(tool).executables:
             path = next((p for p in map(ctx.tools.which, group) if p), None)
             (found if path else missing).append(path or group[0])

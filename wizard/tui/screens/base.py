@@ -27,6 +27,7 @@ from wizard.core.events import (
 )
 from wizard.core.next_action import SIGN_IN, NextAction, next_action
 from wizard.core.steps import STEP_TITLES, StepId
+from wizard.tui import next_actions
 from wizard.tui.widgets.elapsed import ElapsedClock
 from wizard.tui.widgets.failure_panel import FailurePanel
 from wizard.tui.widgets.log_view import LogView
@@ -113,7 +114,8 @@ class WizardScreen(Screen[None]):
             self.query_one(Stepper).refresh()
             if self.step is not None:
                 view = self.wizard.state.step(self.step)
-                self.query_one(FailurePanel).show(view, self.failure_next())
+                found = self.failure_next()
+                self.query_one(FailurePanel).show(view, next_actions.button_label(found) if found else None)
                 self.query_one(ElapsedClock).refresh()
             self.update_view()
         except NoMatches:
@@ -201,8 +203,6 @@ class WizardScreen(Screen[None]):
         return next_action(view.failure, env=self.wizard.state.env or None, fixable=bool(check and check.fixable))
 
     def action_next_action(self, kind: str) -> None:
-        from wizard.tui import next_actions
-
         found = self.failure_next()
         if found is not None and found.id == kind and not self.wizard.state.running:
             next_actions.run(self.wizard, found, self.action_retry)

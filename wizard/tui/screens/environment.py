@@ -138,6 +138,7 @@ class EnvironmentScreen(WizardScreen):
         except Exception:  # tenant names are a courtesy
             tenants = {}
         backend = app.backend()
+        assert app.project is not None  # this screen is only shown for a project
         defaults = {} if backend.unavailable else await AzdClient(
             list(backend.azd_command), app.project.root, extra_env=dict(backend.azd_env)).config_defaults()
         choices = subscription_choices(subs, tenants, app.options.subscription or defaults.get("subscription"))
@@ -154,7 +155,10 @@ class EnvironmentScreen(WizardScreen):
         from wizard.core.signin import tools_for
 
         app = self.wizard
+        assert app.project is not None  # this screen is only shown for a project
         ports = app.backend().ports(app.project.root, "", {})
+        if ports is None:
+            return
         self.query_one("#picker-reason", Static).update(Text("ranking the regions (quota, models)…", style="dim"))
         try:
             choices = await rank_regions(app.project, ports, tools_for(app.backend(), app.project.root), subscription_id,

@@ -185,10 +185,11 @@ class PhoneScreen(WizardScreen):
             return
         what = Text(f"Release {number}?\n", style="bold")
         what.append("It goes back to Azure: billing stops, calls to it stop, and you may not get it back.")
-        self.app.push_screen(
-            TypedConfirmScreen(what, release_phrase(number), "Release"),
-            lambda yes: self.release(number) if yes else None,
-        )
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.release(number)
+
+        self.app.push_screen(TypedConfirmScreen(what, release_phrase(number), "Release"), answer)
 
     @work(thread=True, group="phone-release", exclusive=True, exit_on_error=False)
     def release(self, number: str) -> None:

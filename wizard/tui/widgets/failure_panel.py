@@ -13,7 +13,6 @@ from textual.widgets import Button, Static
 
 from wizard.core.events import Failure
 from wizard.core.failure_view import failure_fields
-from wizard.core.next_action import NextAction
 from wizard.core.steps import describe_target
 from wizard.tui.run_state import StepView
 
@@ -68,15 +67,14 @@ class FailurePanel(VerticalScroll):
             yield Button("Retry step (r)", id="retry", variant="primary")
             yield Button("Open full log (l)", id="open-log")
 
-    def show(self, view: StepView, next_action: NextAction | None = None) -> None:
-        """Draw `view`'s failure; `next_action` (sign in, install, …) gets the first button."""
-        from wizard.tui.next_actions import button_label
-
+    def show(self, view: StepView, next_label: str | None = None) -> None:
+        """Draw `view`'s failure; its next action (sign in, install, …: `next_label`, drawn by the
+        screen) gets the first button."""
         self.display = view.status in ("failed", "cancelled")
         self.set_class(view.status == "cancelled", "-cancelled")
         button = self.query_one("#next-action", Button)
-        button.display = self.display and next_action is not None
-        if next_action is not None:
-            button.label = button_label(next_action)
+        button.display = self.display and next_label is not None
+        if next_label is not None:
+            button.label = next_label
         if self.display:
             self.query_one("#failure-text", Static).update(failure_text(view))
