@@ -140,15 +140,16 @@ async def test_pickers_show_tenants_and_regions_best_first_with_reasons(tmp_path
         location = app.screen.query_one("#location", Select)
         await until(pilot, lambda: subscription.value == SUBSCRIPTION_ID and isinstance(location.value, str))
         labels = [str(label) for label, _ in subscription._options[1:]]
-        assert labels[0].startswith("Contoso Dev (simulated)") and "tenant Contoso (simulated)" in labels[0]
-        assert "tenant Fabrikam (simulated guest)" in labels[1]
+        assert labels[0] == "Contoso Dev (simulated) (00000000…) · Contoso (simulated)"
+        assert labels[1].endswith("· Fabrikam (simulated guest)")
         regions = [value for _, value in location._options[1:]]
         by_value = {value: str(label) for label, value in location._options[1:]}
         assert set(regions[-2:]) == {"westeurope", "australiaeast"}  # no quota, or the model not offered: last
         assert by_value["westeurope"].startswith("✗") and by_value["australiaeast"].startswith("✗")
         assert location.value == "eastus2"  # quota ok, first of the subscription's regions
         reasons = str(app.screen.query_one("#picker-reason", Static).render())
-        assert "azd's default subscription" in reasons and "model quota ok: gpt-4o" in reasons
+        assert f"{SUBSCRIPTION_ID} in tenant Contoso (simulated): azd's default subscription" in reasons
+        assert "model quota ok: gpt-4o" in reasons
         location.value = "westeurope"
         await pilot.pause()
         assert "not enough model quota" in str(app.screen.query_one("#picker-reason", Static).render())

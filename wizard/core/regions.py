@@ -40,7 +40,7 @@ class SubscriptionChoice:
     @property
     def label(self) -> str:
         tenant = self.tenant_name or self.subscription.tenant_id
-        return f"{self.subscription.name} ({self.subscription.id}) · tenant {tenant}"
+        return f"{self.subscription.name} ({self.subscription.id[:8]}…) · {tenant}"
 
 
 def subscription_choices(subs: list[Subscription], tenants: dict[str, str], default: str | None) -> list[SubscriptionChoice]:

@@ -142,7 +142,10 @@ class EnvironmentScreen(WizardScreen):
         defaults = {} if backend.unavailable else await AzdClient(
             list(backend.azd_command), app.project.root, extra_env=dict(backend.azd_env)).config_defaults()
         choices = subscription_choices(subs, tenants, app.options.subscription or defaults.get("subscription"))
-        self.subscription_reasons = {c.subscription.id: c.reason for c in choices}
+        self.subscription_reasons = {
+            c.subscription.id: f"{c.subscription.id} in tenant {c.tenant_name or c.subscription.tenant_id}: {c.reason}"
+            for c in choices
+        }
         select = self.query_one("#subscription", Select)
         select.set_options([(c.label, c.subscription.id) for c in choices])
         if choices:
