@@ -20,7 +20,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from devtools.scripted_engine import T0, scripted_factory
-from wizard.backends import BackendChoice
+from wizard.backends import BackendChoice, backend_for
+from wizard.core.backend import Backend
 from wizard.core.options import RunOptions
 from wizard.core.steps import StepId
 from wizard.tui.app import WizardApp
@@ -47,11 +48,33 @@ def sample_dir() -> Path:
     return folder
 
 
+class NothingInstalled:
+    """The local tools of a machine where nothing is installed yet (a Linux one, for stable pictures)."""
+
+    platform = "linux"
+
+    def which(self, name: str) -> str | None:
+        return None
+
+    async def run(self, argv: list[str], timeout: float) -> tuple[int, str]:
+        return 127, f"{argv[0]}: command not found"
+
+
+def no_azd_backend(choice: BackendChoice) -> Backend:
+    """The real-azd backend on a machine without azd (or anything else) on PATH."""
+    from wizard.backends import install_azd_text
+
+    return Backend(label="azd", azd_command=("azd",), unavailable=install_azd_text("linux"),
+                   make_tools=lambda root: NothingInstalled())
+
+
 def make_app(scenario: str = "happy", *, autopilot: bool = True, project_dir: Path | None = None) -> WizardApp:
+    """`scenario` is the scripted engine's; `no-azd` is the happy one on a machine without azd."""
     options = RunOptions(project_dir=project_dir or sample_dir(), create_env=True, yes=True)
     return WizardApp(
         options,
-        choice=BackendChoice(simulate=True, speed=0),
+        choice=BackendChoice(simulate=scenario != "no-azd", speed=0),
+        backend_factory=no_azd_backend if scenario == "no-azd" else backend_for,
         autopilot=autopilot,
         demo=True,
         clock=lambda: T0,
@@ -143,6 +166,22 @@ def stop_at(view: object, *, run: bool = False) -> Driver:
     return drive
 
 
+def phone_buy_typed(pilot_phrase: str = "buy +18335550142") -> Driver:
+    """At the Phone screen: ctrl+b, search, the offer and its phrase typed (nothing bought yet)."""
+
+    async def drive(pilot: Pilot[int]) -> None:
+        app: WizardApp = pilot.app  # type: ignore[assignment]
+        await stop_at(StepId.PHONE)(pilot)
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: type(app.screen).__name__ == "BuyNumberScreen")
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "offer", None) is not None)
+        await pilot.press(*pilot_phrase)
+        await _settle(pilot)
+
+    return drive
+
+
 def auto_until(predicate: Callable[[WizardApp], bool], *keys: str) -> Driver:
     async def drive(pilot: Pilot[int]) -> None:
         app: WizardApp = pilot.app  # type: ignore[assignment]
@@ -201,6 +240,7 @@ def _provision_running(app: WizardApp) -> bool:
 
 SCENES = (
     Scene("project", "happy", False, stop_at("project")),
+    Scene("project-no-azd", "no-azd", False, stop_at("project")),
     Scene("environment", "happy", False, stop_at(StepId.ENVIRONMENT)),
     Scene("preflight", "happy", False, stop_at(StepId.PREFLIGHT)),
     Scene("provision", "happy", False, stop_at(StepId.PROVISION)),
@@ -209,7 +249,8 @@ SCENES = (
     Scene("cancel-confirm", "hang", True, auto_until(_provision_running, "c")),
     Scene("deploy", "happy", False, stop_at(StepId.DEPLOY, run=True)),
     Scene("failure", "missing-tag", True, auto_until(_failed)),
-    Scene("phone", "happy", False, stop_at(StepId.PHONE, run=True)),
+    Scene("phone", "phone-numbers", False, stop_at(StepId.PHONE, run=True)),
+    Scene("phone-buy", "phone-numbers", False, phone_buy_typed()),
     Scene("verify", "happy", False, stop_at(StepId.VERIFY)),
     Scene("palette", "happy", True, auto_until(lambda a: a.current_view == "summary" and a.state.finished is not None, "ctrl+p")),
     Scene("summary", "happy", True, auto_until(lambda a: a.current_view == "summary" and a.state.finished is not None)),

@@ -27,6 +27,7 @@ from wizard.core.events import (
 )
 from wizard.core.events import TargetChanged as TC
 from wizard.core.options import RunOptions
+from wizard.core.ports import AzurePorts, PhoneNumber, PhoneSearchResult
 from wizard.core.project import Project, load_project
 from wizard.core.step_state import StepOutcome
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus
@@ -79,8 +80,37 @@ class _Record:
         self.raw_log = self.dir / "raw.log"
 
 
+class ShotPhones:
+    """The phone numbers port of the pictures: two owned numbers, one fixed offer."""
+
+    def __init__(self) -> None:
+        self.numbers = [
+            PhoneNumber("+14165551234", "CA", "geographic", monthly_cost="1.00 USD"),
+            PhoneNumber("+18335550100", "US", "toll-free", monthly_cost="2.00 USD"),
+        ]
+
+    def list_numbers(self) -> list[PhoneNumber]:
+        return list(self.numbers)
+
+    def search(self, country: str, number_type: str, area_code: str | None) -> PhoneSearchResult:
+        return PhoneSearchResult("search-1", ("+18335550142",), "2.00 USD", "2026-01-01T00:15:00+00:00")
+
+    def purchase(self, search_id: str) -> None:
+        self.numbers.append(PhoneNumber("+18335550142", "US", "toll-free", monthly_cost="2.00 USD"))
+
+    def release(self, number: str) -> None:
+        self.numbers = [n for n in self.numbers if n.number != number]
+
+
+def shot_ports() -> AzurePorts:
+    phones = ShotPhones()
+    return AzurePorts(container_apps=None, http=None, phone_numbers_for=lambda endpoint: phones,  # type: ignore[arg-type]
+                      subscriptions=None, providers=None, resources=None)  # type: ignore[arg-type]
+
+
 class ScriptedEngine:
-    """Plays a fixed run. `scenario`: happy, missing-tag or hang (provision waits for cancel)."""
+    """Plays a fixed run. `scenario`: happy, missing-tag, hang (provision waits for cancel), or
+    phone-numbers (happy, and the phone step's ACS resource owns two numbers)."""
 
     def __init__(self, options: RunOptions, sink: Callable[[Event], None], clock: Callable[[], float], *, scenario: str = "happy") -> None:
         self.options = options
@@ -93,6 +123,9 @@ class ScriptedEngine:
         self.env_values: dict[str, str] = {"AZURE_RESOURCE_GROUP": "rg-demo-dev", "AZURE_LOCATION": "eastus2", "AZURE_SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000"}
         self.facts: dict[str, Any] = {}
         self.ports: Any = None
+        if scenario == "phone-numbers":  # the happy run, with an ACS resource that owns two numbers
+            self.env_values["ACS_ENDPOINT"] = "https://acs-demo.communication.azure.com"
+            self.ports = shot_ports()
         self.record = _Record(Path("/home/demo/voice-agent-sample"))
         self.steps: dict[StepId, StepStatus] = {}
         self._cancel = asyncio.Event()

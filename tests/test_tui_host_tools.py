@@ -18,6 +18,11 @@ from wizard.tui.screens.project import ProjectScreen
 pytestmark = pytest.mark.slow
 
 
+def host_settings(app) -> str:  # type: ignore[no-untyped-def]
+    found = app.screen.query("#host-settings")
+    return str(found.first(Static).render()) if found else ""
+
+
 async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     root = tmp_path / "p"
@@ -32,7 +37,7 @@ async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp
         await until(pilot, lambda: app.disk_scenario == "missing-tag" and isinstance(app.screen, ProjectScreen))
         assert app.choice.scenario == "missing-tag"
         assert "webchat_tags" in (root / "infra" / "terraform" / "variables.tf").read_text()
-        assert "missing-tag" in str(app.screen.query_one("#host-settings", Static).render())
+        await until(pilot, lambda: "missing-tag" in host_settings(app))  # the fresh Project screen, once composed
 
         await pilot.press("v")  # speed: 0.5, then back to 0 for the test
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 SIM_ENV_PREFIX = "DEPLOY_WIZARD_SIM_"
 SIM_DEFAULT_LOCATION = "eastus2"
-INSTALL_AZD = (
-    "azd is not installed or not on PATH. Install it: "
-    "curl -fsSL https://aka.ms/install-azd.sh | bash  (macOS: brew install azd; "
-    "Windows: winget install microsoft.azd), or try the simulator: deploy-wizard demo"
-)
+
+
+def install_azd_text(platform: str | None = None) -> str:
+    """azd is missing: how to install it on this OS (the toolbox table), or try the simulator."""
+    from wizard.core.preflight.toolbox import missing_text
+
+    return f"{missing_text('azd', platform or sys.platform)}; or try the simulator: deploy-wizard demo"
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def resolve_azd(explicit: str | None) -> list[str]:
         raise AzdNotFound(f"--azd {explicit}: no executable file there")
     found = shutil.which("azd")
     if not found:
-        raise AzdNotFound(INSTALL_AZD)
+        raise AzdNotFound(install_azd_text())
     return [found]
 
 
@@ -112,10 +114,10 @@ def simulator_backend(choice: BackendChoice) -> Backend:
         del values
         return simulated_ports(root, env_name, scenario=scenario)
 
-    def tools() -> ToolsLike:
+    def tools(root: Path) -> ToolsLike:
         from wizard.simulator.local_tools import SimulatedTools
 
-        return SimulatedTools(scenario, choice.speed)
+        return SimulatedTools(scenario, choice.speed, root=root)
 
     from wizard.simulator.sandbox import SANDBOX_NOTE
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from wizard.azure.credentials import enum_text
-from wizard.core.ports import Location, Subscription
+from wizard.core.ports import Location, NotSignedIn, Subscription, Tenant
 
 _UNUSABLE_STATES = {"disabled", "deleted"}
 
@@ -33,6 +35,10 @@ class SubscriptionsAdapter:
         return self._client
 
     def list_subscriptions(self) -> list[Subscription]:
+        with signed_in():
+            return self._list_subscriptions()
+
+    def _list_subscriptions(self) -> list[Subscription]:
         found = []
         for sub in self.client.subscriptions.list():
             if enum_text(sub.state).lower() in _UNUSABLE_STATES:
@@ -48,6 +54,18 @@ class SubscriptionsAdapter:
         return sorted(found, key=lambda s: (not s.is_default, s.name.lower()))
 
     def list_locations(self, subscription_id: str) -> list[Location]:
+        with signed_in():
+            return self._list_locations(subscription_id)
+
+    def list_tenants(self) -> list[Tenant]:
+        with signed_in():
+            return [
+                Tenant(id=t.tenant_id or "", name=getattr(t, "display_name", None) or "", domain=getattr(t, "default_domain", None) or "")
+                for t in self.client.tenants.list()
+                if t.tenant_id
+            ]
+
+    def _list_locations(self, subscription_id: str) -> list[Location]:
         found = []
         for loc in self.client.subscriptions.list_locations(subscription_id):
             if enum_text(loc.type) and enum_text(loc.type).lower() != "region":
@@ -57,3 +75,14 @@ class SubscriptionsAdapter:
                 continue  # "United States", "Europe": not deployable
             found.append(Location(name=loc.name or "", display_name=loc.display_name or loc.name or ""))
         return sorted(found, key=lambda x: x.display_name.lower())
+
+
+@contextmanager
+def signed_in() -> Iterator[None]:
+    """The SDK's "no valid credential" errors become the port's `NotSignedIn`."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    try:
+        yield
+    except ClientAuthenticationError as exc:
+        raise NotSignedIn(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc

@@ -16,6 +16,7 @@ EPILOG = """commands:
   (none)      TUI on the azd project found from the current directory
   demo        the wizard on a fresh copy of the bundled sample project, simulated
   run         the whole flow (use --plain for headless/CI)
+  login       sign in: azd auth login (and az login when the project needs az)
   preflight   check for every known trap; --fix / --fix-all repair what is safe
   phone       set the phone number used for voice calls
   verify      check the deployed apps, health endpoint and telephony
@@ -87,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--create", action="store_true", help="create the environment if it does not exist")
     run.add_argument("--autopilot", action="store_true", help="TUI: advance screens unattended")
 
+    login = sub.add_parser("login", help="sign in to Azure: azd auth login (and az login when the project needs az)")
+    _common(login)
+    flow = login.add_mutually_exclusive_group()
+    flow.add_argument("--use-device-code", dest="device_code", action="store_true", default=None,
+                      help="sign in with a code on another device (the default over SSH, in containers and Codespaces)")
+    flow.add_argument("--browser", dest="device_code", action="store_false", help="sign in with a browser on this machine")
+    login.add_argument("--tenant-id", metavar="ID", default=None, help="the tenant to sign in to (default: the environment's AZURE_TENANT_ID, else your home tenant)")
+
     pre = sub.add_parser("preflight", help="check for known traps before azd runs")
     _common(pre)
     pre.add_argument("--json", action="store_true", help="machine-readable result")
@@ -95,9 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--fix-all", action="store_true", help="apply every safe fix without asking (never paid or destructive ones)")
     pre.add_argument("--with-tests", action="store_true", help="also run the project's unit tests")
 
-    phone = sub.add_parser("phone", help="set the phone number used for voice calls")
+    phone = sub.add_parser("phone", help="the phone number for voice calls: list, buy, release, apply")
     _common(phone)
-    phone.add_argument("number", nargs="?", default=None, help="E.164 number, e.g. +14165551234 (omit to list numbers)")
+    phone.add_argument("number", nargs="?", default=None, help="E.164 number to apply, e.g. +14165551234 (omit to list numbers)")
+    phone.add_argument("--buy", action="store_true", help="search a number to buy: shows its monthly cost and the phrase to confirm")
+    phone.add_argument("--country", default="US", help="with --buy: two-letter country code (default US)")
+    phone.add_argument("--type", dest="number_type", default="toll-free", metavar="toll-free|geographic", help="with --buy (default toll-free)")
+    phone.add_argument("--area-code", default=None, metavar="N", help="with --buy: area code, e.g. 833 or 416")
+    phone.add_argument("--release", metavar="NUMBER", default=None, help="release a number you own (needs --confirm)")
+    phone.add_argument("--confirm", metavar="PHRASE", default=None, help='the exact phrase: "buy +1…" or "release +1…" (paid or irreversible)')
 
     verify = sub.add_parser("verify", help="check the deployed apps")
     _common(verify)

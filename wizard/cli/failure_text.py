@@ -7,13 +7,15 @@ from collections.abc import Sequence
 
 from wizard.core.events import Failure
 from wizard.core.failure_view import annotation, code_text, failure_fields
+from wizard.core.next_action import NextAction
 from wizard.core.steps import describe_target
 
 __all__ = ["annotation", "code_text", "describe_target", "failure_fields", "failure_lines"]
 
 
-def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = ()) -> list[str]:
-    """`what/code/resource/cause/fix/$ command/docs/evidence/more` lines, unindented (callers indent)."""
+def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = (),
+                  next_action: NextAction | None = None) -> list[str]:
+    """`what/code/resource/cause/fix/$ command/docs/evidence/more/next` lines, unindented (callers indent)."""
     lines = []
     for label, text in failure_fields(failure):
         if label == "$":
@@ -30,4 +32,6 @@ def failure_lines(failure: Failure, *, evidence_numbers: Sequence[int | None] = 
             lines.append(f"{prefix}| {line}")
     if failure.link:
         lines.append(f"{'more:':<9} {failure.link}")
+    if next_action is not None:
+        lines.append(f"{'next:':<9} {next_action.label.lower()}: {next_action.command}")
     return lines

@@ -116,6 +116,10 @@ async def check_azd(engine: Engine) -> None:
     from wizard.core.azd import AzdError
 
     if engine.backend.unavailable:
+        from wizard.core.readiness import probe_readiness
+
+        ready = await probe_readiness(engine.project, engine.backend, with_signin=False)
+        print("Not ready (nothing was run):", *(f"  {line}" for line in ready.lines()), sep="\n", file=sys.stderr)
         raise UsageError(engine.backend.unavailable)
     try:
         await engine.azd.check_version()
@@ -192,42 +196,26 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_login(args: argparse.Namespace) -> int:
+    from wizard.cli.login_command import run_login_command
+
+    return run_login_command(
+        project_dir(args), backend_for(choice_from(args)), device_code=args.device_code, tenant=args.tenant_id,
+        env_name=getattr(args, "env", None),
+    )
+
+
 def cmd_phone(args: argparse.Namespace) -> int:
+    from wizard.cli.phone_command import run_phone_command
+
+    if sum(bool(x) for x in (args.number, args.buy, args.release)) > 1:
+        raise UsageError("give one of: a NUMBER to apply, --buy, or --release NUMBER")
     plan = Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE))
     options = base_options(args, project_dir(args), plan=plan)
     backend = backend_for(choice_from(args))
-    if not args.number:
-        return asyncio.run(list_phone_numbers(options, backend))
-    return asyncio.run(run_plain(replace(options, phone=args.number), backend))
-
-
-async def list_phone_numbers(options: RunOptions, backend: Backend) -> int:
-    from wizard.core.phone import PhoneService, telephony_status
-
-    validate(options)
-    from wizard.core.engine import Engine
-
-    engine = Engine(options, None, backend=backend)
-    finished = await engine.run_step(StepId.ENVIRONMENT)
-    if finished.failure is not None:
-        print(f"error: {finished.failure.cause}", file=sys.stderr)
-        return EXIT_USAGE
-    enabled, reason = telephony_status(engine.env_values)
-    print(f"telephony: {'enabled' if enabled else 'disabled'} ({reason})")
-    ports = engine.ports
-    endpoint = engine.env_values.get("ACS_ENDPOINT")
-    if ports is None or not endpoint:
-        print("no ACS endpoint in the environment yet: provision first (deploy-wizard run)")
-        return 1
-    service = PhoneService(ports.phone_numbers_for(endpoint))  # type: ignore[operator]
-    numbers = service.list_numbers()
-    if not numbers:
-        print("no phone numbers purchased on this ACS resource; buy one in the TUI (deploy-wizard) or the Azure Portal")
-    for number in numbers:
-        calls = "calls in+out" if number.can_call else f"calling: {number.calling}"
-        print(f"  {number.number}  {number.number_type}  {calls}")
-    print("apply one with: deploy-wizard phone +1XXXXXXXXXX")
-    return 0
+    if args.number:
+        return asyncio.run(run_plain(replace(options, phone=args.number), backend))
+    return asyncio.run(run_phone_command(options, backend, args))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -305,6 +293,7 @@ HANDLERS = {
     "tui": cmd_tui,
     "demo": cmd_demo,
     "run": cmd_run,
+    "login": cmd_login,
     "preflight": cmd_preflight,
     "phone": cmd_phone,
     "verify": cmd_verify,

@@ -26,6 +26,7 @@ from wizard.core.events import (
     StepStarted,
     TargetChanged,
 )
+from wizard.core.next_action import next_action
 from wizard.core.steps import STEP_TITLES, StepId
 
 ICONS = {
@@ -76,6 +77,8 @@ class PlainRenderer:
         self._steps: list[str] = []
         self._group_open = False
         self._last_target: dict[str, tuple[str, str]] = {}
+        self._fixable: set[str] = set()  # preflight checks a fix exists for (their next action)
+        self._env = ""
 
     def __call__(self, event: Event) -> None:
         handler = getattr(self, f"_on_{event.kind}", None)
@@ -88,6 +91,7 @@ class PlainRenderer:
     # -- events ---------------------------------------------------------------------------------
     def _on_run_started(self, event: RunStarted) -> None:
         self._steps = list(event.steps)
+        self._env = event.env
         mode = " (simulated)" if event.simulated else ""
         self._write(f"deploy-wizard{mode}: {event.project_dir}")
         self._write(f"plan: {' → '.join(event.steps)}")
@@ -126,6 +130,8 @@ class PlainRenderer:
 
     def _on_check(self, event: CheckUpdated) -> None:
         check = event.check
+        if check.fixable:
+            self._fixable.add(check.id)
         icon = CHECK_ICONS.get(check.status, "•")
         self._write(f"  {icon} {check.id:<26} {check.status:<5} {check.detail}")
         if check.status in ("fail", "warn") and check.fix:
@@ -142,7 +148,9 @@ class PlainRenderer:
         if event.status == "failed" and event.failure is not None:
             failure = event.failure
             self._write(f"  ✗ {event.step} failed: {describe_target(failure.target)}")
-            for line in failure_lines(failure):
+            check = (failure.target or "").removeprefix("check:")
+            after = next_action(failure, env=self._env or None, fixable=check in self._fixable)
+            for line in failure_lines(failure, next_action=after):
                 self._write(f"    {line}")
             if self.github:
                 title = _gh_escape(f"{event.step} failed", prop=True)

@@ -123,10 +123,13 @@ class AzdClient:
     async def check_version(self) -> tuple[int, int, int]:
         version = await self.version()
         if version < MIN_AZD_VERSION:
+            import sys
+
+            from wizard.core.preflight.toolbox import install_hint  # the one install table
+
             raise AzdError(
                 f"azd {format_version(version)} is too old; the wizard needs azd "
-                f">= {format_version(MIN_AZD_VERSION)}. Upgrade: "
-                "curl -fsSL https://aka.ms/install-azd.sh | bash (or brew upgrade azd)"
+                f">= {format_version(MIN_AZD_VERSION)}. Upgrade: {install_hint('azd', sys.platform)}"
             )
         return version
 

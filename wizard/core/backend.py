@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from wizard.core.preflight.model import ToolsLike
 
 PortsFactory = Callable[[Path, str, Mapping[str, str]], "AzurePorts | None"]
-ToolsFactory = Callable[[], "ToolsLike"]
+ToolsFactory = Callable[[Path], "ToolsLike"]  # project root -> the tools preflight probes
 
 
 @dataclass(frozen=True)
@@ -47,5 +47,6 @@ class Backend:
         except Exception:  # SDK missing or no credentials: the steps say what they could not check
             return None
 
-    def tools(self) -> ToolsLike | None:
-        return self.make_tools() if self.make_tools is not None else None
+    def tools(self, root: Path) -> ToolsLike | None:
+        """The local tools for one project; None: this machine's (preflight's RealTools)."""
+        return self.make_tools(root) if self.make_tools is not None else None

@@ -97,7 +97,7 @@ class AzdForPreflight:
 def preflight_context(engine: StepContext) -> Any:
     from wizard.core.preflight import PreflightContext
 
-    tools = engine.backend.tools()
+    tools = engine.backend.tools(engine.project.root)
     kwargs: dict[str, Any] = {}
     if tools is not None:
         kwargs["tools"] = tools

@@ -93,6 +93,18 @@ class PhoneNumbersPort(Protocol):
     def release(self, number: str) -> None: ...
 
 
+class NotSignedIn(Exception):
+    """The Azure credential has no valid sign-in (never signed in, expired, wrong tenant): the
+    next action is `azd auth login`. Adapters raise it instead of their SDK's auth errors."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    name: str = ""  # display name ("Contoso"); may be empty
+    domain: str = ""  # default domain ("contoso.onmicrosoft.com")
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: str
@@ -108,8 +120,11 @@ class Location:
 
 
 class SubscriptionsPort(Protocol):
+    """Every method raises `NotSignedIn` when the credential has no valid sign-in."""
+
     def list_subscriptions(self) -> list[Subscription]: ...
     def list_locations(self, subscription_id: str) -> list[Location]: ...
+    def list_tenants(self) -> list[Tenant]: ...
 
 
 class ProvidersPort(Protocol):

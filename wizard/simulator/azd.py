@@ -26,7 +26,7 @@ from wizard.core.project import (
     read_env_values,
     validate_env_name,
 )
-from wizard.simulator import deploy, lifecycle
+from wizard.simulator import deploy, lifecycle, signin
 from wizard.simulator.cloud import (
     FORMAT_ENV,
     SUBSCRIPTION_ID,
@@ -42,9 +42,10 @@ VERSION = "1.31.2"
 COMMIT = "5c0ffee5c0ffee5c0ffee5c0ffee5c0ffee5c0ff"
 VALUE_FLAGS = {"-C": "cwd", "--cwd": "cwd", "-e": "env", "--environment": "env", "-o": "output",
                "--output": "output", "--subscription": "subscription", "-l": "location",
-               "--location": "location", "--file": "file", "--timeout": "timeout", "--query": "query"}
+               "--location": "location", "--file": "file", "--timeout": "timeout", "--query": "query",
+               "--tenant-id": "tenant", "--client-id": "client_id"}
 BOOL_FLAGS = {"--no-prompt", "--non-interactive", "--debug", "--force", "--purge", "--all", "--check-status",
-              "--preview", "--no-state"}
+              "--preview", "--no-state", "--use-device-code"}
 
 
 @dataclass
@@ -76,8 +77,9 @@ def parse(argv: list[str]) -> Args:
                 i += 1
             else:
                 raise UsageError(f'flag needs an argument: {key}')
-        elif item in BOOL_FLAGS:
-            args.flags.add(item)
+        elif key in BOOL_FLAGS:
+            if not eq or inline.lower() in ("true", "1"):  # `--use-device-code=false` turns it off
+                args.flags.add(key)
         elif item.startswith("-") and item != "-":
             raise UsageError(f"unknown flag: {item}")
         else:
@@ -153,19 +155,10 @@ def version(args: Args) -> int:
     return 0
 
 
-def _logged_in(cwd: Path) -> bool:
-    root = find_project_root(cwd)
-    if root is None:
-        return scenario() != "not-logged-in"
-    env = read_default_environment(root) or os.environ.get("AZURE_ENV_NAME") or "dev"
-    return bool(Cloud(cloud_dir(root, env), env).read().get("logged_in", True))
-
-
 def auth(args: Args, cwd: Path, *, status_cmd: bool) -> int:
     if not status_cmd and "--check-status" not in args.flags:
-        sys.stderr.write("Error: interactive login is not available in the simulator\n")
-        return 1
-    ok = _logged_in(cwd)
+        return login(args, cwd)
+    ok = signin.signed_in(find_project_root(cwd), "azd")
     expires = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.json:
         if status_cmd:
@@ -176,6 +169,35 @@ def auth(args: Args, cwd: Path, *, status_cmd: bool) -> int:
         print(json.dumps(data, indent=2))
     else:
         print(f"Logged in to Azure as {USER}" if ok else "Not logged in, run `azd auth login` to login to Azure")
+    return 0
+
+
+def login(args: Args, cwd: Path) -> int:
+    """`azd auth login [--use-device-code] [--tenant-id T]`: what azd prints, then signed in.
+
+    The browser flow prints nothing until it is done; the device-code flow prints the code, then
+    (with --no-prompt) where to enter it, or waits for Enter as azd does before opening a browser.
+    """
+    root = find_project_root(cwd)
+    if root is None:
+        sys.stderr.write("ERROR: the simulated sign-in is kept with a project: run it inside an azd project\n")
+        return 1
+    out = sys.stdout
+    if "--use-device-code" in args.flags:
+        out.write(f"Start by copying the next code: {signin.DEVICE_CODE}\n")
+        if "--no-prompt" in args.flags:
+            out.write(f"Then, go to: {signin.DEVICE_URL}\n")
+            out.flush()
+        else:
+            out.write("Then press enter and continue to log in from your browser...\n")
+            out.flush()
+            sys.stdin.readline()  # EOF (closed stdin) goes on, as azd does
+            out.write("Waiting for you to complete authentication in the browser...\n")
+            out.flush()
+        Console(json_mode=False, speed=speed()).wait(1.0)
+        out.write("Device code authentication completed.\n")
+    signin.sign_in(root, "azd", args.values.get("tenant"))
+    out.write("Logged in to Azure.\n")
     return 0
 
 

@@ -28,6 +28,17 @@ SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 SUBSCRIPTION_NAME = "Contoso Dev (simulated)"
 TENANT_ID = "11111111-1111-1111-1111-111111111111"
 USER = "demo.user@contoso.example"
+# The simulated account: its home tenant holds the default subscription; a guest tenant holds a
+# second one, so the sign-in's tenant choice and the subscription picker have something to show.
+GUEST_TENANT_ID = "22222222-2222-2222-2222-222222222222"
+TENANTS: tuple[tuple[str, str, str], ...] = (  # id, name, default domain
+    (TENANT_ID, "Contoso (simulated)", "contoso.example"),
+    (GUEST_TENANT_ID, "Fabrikam (simulated guest)", "fabrikam.example"),
+)
+SUBSCRIPTIONS: tuple[tuple[str, str, str], ...] = (  # id, name, tenant
+    (SUBSCRIPTION_ID, SUBSCRIPTION_NAME, TENANT_ID),
+    ("33333333-3333-3333-3333-333333333333", "Fabrikam Sandbox (simulated)", GUEST_TENANT_ID),
+)
 PLACEHOLDER_IMAGE = "mcr.microsoft.com/azuredocs/containerapps-helloworld:latest"
 # The number a demo host bought earlier: listed by the phone step, applied in the demo.
 DEMO_NUMBER = "+14165551234"
@@ -78,7 +89,6 @@ def fresh_state(env: str, name: str) -> dict[str, Any]:
     providers["Microsoft.Communication"] = "NotRegistered" if name == "provider-unregistered" else "Registered"
     return {
         "env": env,
-        "logged_in": name != "not-logged-in",
         "providers": providers,
         "resource_groups": {},  # name -> {"location": str, "resources": [resource dicts]}
         "apps": {},  # container app name -> app dict

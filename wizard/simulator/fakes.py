@@ -7,6 +7,7 @@ step lists and buys numbers on the simulated ACS resource, and teardown finds wh
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -16,21 +17,24 @@ from wizard.core.ports import (
     ContainerAppInfo,
     HttpResult,
     Location,
+    NotSignedIn,
     PhoneNumber,
     PhoneSearchResult,
     RevisionInfo,
     Subscription,
+    Tenant,
 )
 from wizard.core.project import read_env_values
 from wizard.simulator.cloud import (
     LOCATIONS,
     PLACEHOLDER_IMAGE,
     SUBSCRIPTION_ID,
-    SUBSCRIPTION_NAME,
-    TENANT_ID,
+    SUBSCRIPTIONS,
+    TENANTS,
     Cloud,
     cloud_dir,
 )
+from wizard.simulator.signin import signed_in
 
 HEALTH_PATH = "/api/v1/health"
 FLAKY_FAILURES = 3
@@ -114,7 +118,8 @@ class SimPhoneNumbers:
                 "monthly_cost": "2.00 USD" if number_type == "toll-free" else "1.00 USD",
             }
         cost = "2.00 USD" if number_type == "toll-free" else "1.00 USD"
-        return PhoneSearchResult(f"search-{n}", (number,), cost, expires="in 15 minutes")
+        expires = (datetime.now(UTC) + timedelta(minutes=15)).isoformat(timespec="seconds")
+        return PhoneSearchResult(f"search-{n}", (number,), cost, expires=expires)
 
     def purchase(self, search_id: str) -> None:
         with self.cloud.edit() as state:
@@ -132,11 +137,29 @@ class SimPhoneNumbers:
 
 
 class SimSubscriptions:
+    """The simulated account's subscriptions, tenants and regions; signed out, it raises as the
+    real adapter does (`NotSignedIn`)."""
+
+    def __init__(self, root: Path | None = None, scenario: str | None = None) -> None:
+        self.root = root
+        self.scenario = scenario
+
+    def _signed_in(self) -> None:
+        if not signed_in(self.root, "azd", self.scenario):
+            raise NotSignedIn("AzureDeveloperCliCredential: Please run 'azd auth login' from a command prompt "
+                              "to authenticate before using this credential.")
+
     def list_subscriptions(self) -> list[Subscription]:
-        return [Subscription(SUBSCRIPTION_ID, SUBSCRIPTION_NAME, TENANT_ID, True)]
+        self._signed_in()
+        return [Subscription(sub_id, name, tenant, sub_id == SUBSCRIPTION_ID) for sub_id, name, tenant in SUBSCRIPTIONS]
 
     def list_locations(self, subscription_id: str) -> list[Location]:
+        self._signed_in()
         return [Location(name, display) for name, display in LOCATIONS]
+
+    def list_tenants(self) -> list[Tenant]:
+        self._signed_in()
+        return [Tenant(tenant_id, name, domain) for tenant_id, name, domain in TENANTS]
 
 
 class SimProviders:
@@ -194,7 +217,7 @@ def simulated_ports(project_root: Path, env: str, *, scenario: str | None = None
         container_apps=SimContainerApps(cloud),
         http=SimHttp(cloud, project_root),
         phone_numbers_for=lambda endpoint: phone,
-        subscriptions=SimSubscriptions(),
+        subscriptions=SimSubscriptions(project_root, scenario),
         providers=SimProviders(cloud),
         resources=SimResources(cloud),
     )

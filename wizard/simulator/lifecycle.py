@@ -26,6 +26,7 @@ from wizard.simulator.cloud import (
 from wizard.simulator.console import Console, duration_text
 from wizard.simulator.hooks import run_hook
 from wizard.simulator.infra import SOFT_DELETE_TYPES, InfraModel, TfResource, read_infra
+from wizard.simulator.signin import signed_in
 
 # simulated seconds each resource type takes to create
 CREATE_SECONDS = {
@@ -84,7 +85,7 @@ class Sim:
 
 # -- shared checks ---------------------------------------------------------------------------------
 def require_login(sim: Sim) -> int | None:
-    if sim.cloud.read().get("logged_in", True):
+    if signed_in(sim.project.root, "azd", sim.scenario):
         return None
     return sim.console.error(
         "not logged in, run `azd auth login` to login",

@@ -1,9 +1,12 @@
-"""Simulated local tools for preflight (`ToolsLike`): azd, terraform 1.9.5, az, jq, bash, docker
-and Python 3.11 are "installed"; `az account show` matches the simulated subscription.
+"""Simulated local tools for preflight (`ToolsLike`): azd, terraform 1.9.5, az, jq, bash, docker,
+node/npm and Python 3.11 are "installed"; `az account show` matches the simulated subscription.
 
-Environment: DEPLOY_WIZARD_SIM_SCENARIO (`not-logged-in`: az is signed out; `terraform-missing`:
-no terraform; `quota`: little model quota), DEPLOY_WIZARD_SIM_SPEED (0 = instant; > 0 adds small
-per-command delays so concurrent checks are visible).
+az is signed in or out as the simulated sign-in says (wizard/simulator/signin.py, shared with the
+fake azd); `az login [--use-device-code] [--tenant T]` signs it in.
+
+Environment: DEPLOY_WIZARD_SIM_SCENARIO (`not-logged-in`: signed out until a sign-in;
+`terraform-missing`: no terraform; `quota`: little model quota), DEPLOY_WIZARD_SIM_SPEED (0 =
+instant; > 0 adds small per-command delays so concurrent checks are visible).
 """
 
 from __future__ import annotations
@@ -13,15 +16,23 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+from wizard.simulator import signin
 
 SIM_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 SIM_TENANT = "11111111-1111-1111-1111-111111111111"
 SIM_USER = "dev@contoso.example"
-INSTALLED = ("azd", "terraform", "az", "jq", "bash", "docker", "python3", "python", "git")
+# Model quota per region (limit of every OpenAI model and SKU); regions not listed have 1000, the
+# `quota` scenario 10 everywhere. A region missing the models entirely lists no entries for them.
+REGION_LIMITS: dict[str, int | None] = {"westeurope": 20, "australiaeast": None}
+INSTALLED = ("azd", "terraform", "az", "jq", "bash", "docker", "node", "npm", "npx", "python3", "python", "git")
 
 
 class SimulatedTools:
-    def __init__(self, scenario: str | None = None, speed: float | None = None) -> None:
+    def __init__(self, scenario: str | None = None, speed: float | None = None, root: Path | None = None) -> None:
+        self.root = root  # the project: where the simulated sign-in is kept
         self.platform = sys.platform if sys.platform != "win32" else "linux"
         self.scenario = scenario or os.environ.get("DEPLOY_WIZARD_SIM_SCENARIO", "happy") or "happy"
         try:
@@ -63,15 +74,25 @@ class SimulatedTools:
             return 0, "........................                                  [100%]\n24 passed in 0.42s\n"
         return 0, ""
 
-    async def stream(self, argv: list[str], timeout: float, on_line, cwd=None) -> tuple[int, str]:
+    async def stream(self, argv: list[str], timeout: float, on_line: Callable[[str], None] | None,
+                     cwd: Path | None = None) -> tuple[int, str]:
         code, out = await self.run(argv, timeout)
         if on_line is not None:
             for line in out.splitlines():
                 on_line(line)
         return code, out
 
+    def interactive(self, argv: list[str]) -> int:
+        """Run in the terminal (the TUI is suspended): the simulated output goes to stdout."""
+        code, out = asyncio.run(self.run(argv, 60))
+        sys.stdout.write(out)
+        sys.stdout.flush()
+        return code
+
     def _az(self, args: list[str]) -> tuple[int, str]:
-        signed_out = self.scenario == "not-logged-in"
+        if args[:1] == ["login"]:
+            return self._az_login(args[1:])
+        signed_out = not signin.signed_in(self.root, "az", self.scenario)
         if signed_out and args[:1] != ["version"]:
             return 1, "ERROR: Please run 'az login' to setup account.\n"
         if args[:2] == ["account", "show"]:
@@ -82,7 +103,7 @@ class SimulatedTools:
                     "isDefault": True,
                     "name": "Simulated Subscription",
                     "state": "Enabled",
-                    "tenantId": SIM_TENANT,
+                    "tenantId": signin.account(self.root, "az")["tenant"],
                     "user": {"name": SIM_USER, "type": "user"},
                 },
                 indent=2,
@@ -90,7 +111,10 @@ class SimulatedTools:
         if args[:2] == ["account", "set"]:
             return 0, ""
         if args[:2] == ["cognitiveservices", "usage"]:
-            limit = 10 if self.scenario == "quota" else 1000
+            region = args[args.index("--location") + 1] if "--location" in args[:-1] else ""
+            limit = 10 if self.scenario == "quota" else REGION_LIMITS.get(region, 1000)
+            if limit is None:
+                return 0, "[]"
             rows = [
                 {"name": {"value": f"OpenAI.{sku}.{model}"}, "currentValue": 0, "limit": limit, "unit": "Count"}
                 for sku in ("Standard", "GlobalStandard", "DataZoneStandard")
@@ -98,3 +122,20 @@ class SimulatedTools:
             ]
             return 0, json.dumps(rows)
         return 0, ""
+
+    def _az_login(self, args: list[str]) -> tuple[int, str]:
+        """`az login`: az's device-code line (it prints it on stderr, merged here), then signed in."""
+        if self.root is None:
+            return 1, "ERROR: the simulated sign-in is kept with a project; none was given\n"
+        tenant = args[args.index("--tenant") + 1] if "--tenant" in args[:-1] else None
+        lines = []
+        if "--use-device-code" in args:
+            lines.append(
+                f"To sign in, use a web browser to open the page {signin.DEVICE_URL} and enter the code "
+                f"{signin.DEVICE_CODE} to authenticate."
+            )
+        signin.sign_in(self.root, "az", tenant)
+        lines.append(json.dumps([{"id": SIM_SUBSCRIPTION, "isDefault": True, "name": "Simulated Subscription",
+                                  "tenantId": tenant or SIM_TENANT, "user": {"name": SIM_USER, "type": "user"}}],
+                                indent=2))
+        return 0, "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ import asyncio
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from wizard.simulator.sandbox import LOG_ENV, ROOT_ENV
 
@@ -34,7 +35,9 @@ def main(argv: list[str]) -> int:
     if name == "az":
         from wizard.simulator.local_tools import SimulatedTools
 
-        code, out = asyncio.run(SimulatedTools(speed=0).run(["az", *args], timeout=60))
+        root = os.environ.get(ROOT_ENV)  # the real project: where the simulated sign-in is kept
+        tools = SimulatedTools(speed=0, root=Path(root) if root else None)
+        code, out = asyncio.run(tools.run(["az", *args], timeout=60))
         sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
         return code
     sys.stderr.write(f"[simulated] {shlex.join([name, *args])}: not run in a simulation\n")

@@ -55,7 +55,7 @@ def real_engine(options: RunOptions, sink: Callable[[Event], None], clock: Clock
 class WizardApp(App[int]):
     """The deploy-wizard TUI. `autopilot` plays the flow unattended; `demo` enables the host tools."""
 
-    CSS_PATH = ["wizard.tcss", "tools.tcss"]
+    CSS_PATH = ["wizard.tcss", "tools.tcss", "firsttime.tcss"]
     TITLE = "deploy-wizard"
     BINDINGS = [
         # Browsers keep ctrl+t and ctrl+q (tui/browser_keys.yaml): they stay as terminal aliases.
@@ -64,6 +64,8 @@ class WizardApp(App[int]):
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme-terminal"),
         Binding("ctrl+c", "quit(True)", "Quit", priority=True, id="quit"),  # copies instead when text is selected
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-terminal"),
+        Binding("o", "sign_in", "Sign in", show=False, id="sign-in"),
+        Binding("ctrl+l", "sign_in", "Sign in", show=False, id="sign-in-terminal"),  # browsers keep ctrl+l
     ]
 
     def __init__(
@@ -103,6 +105,7 @@ class WizardApp(App[int]):
         self.teardown_mode = False
         self.disk_scenario = self.choice.scenario if demo else None  # what the demo copy on disk was shaped for
         self.fixed_checks: set[str] = set()
+        self.readiness: Any = None  # wizard.core.readiness.Readiness, once probed
         if not cursor_blink:
             self.animation_level = "none"
         self.load_project()
@@ -206,7 +209,7 @@ class WizardApp(App[int]):
         dev_cycle: bool = False,
     ) -> None:
         """The Environment screen's choice: build the engine and run the environment step."""
-        if self.state.running or self._busy:
+        if self.state.running or self._busy or self.refuse_without_azd():
             return
         plan = Plan(steps=FLOW, skipped=(DEV_CYCLE_SKIP if dev_cycle else frozenset()) | self.scenario_skips())
         self.fixed_checks.clear()
@@ -216,6 +219,59 @@ class WizardApp(App[int]):
         )
         self._new_engine()
         self.run_step(StepId.ENVIRONMENT)
+
+    # -- ready before anything runs ------------------------------------------------------------
+    def azd_problem(self) -> str | None:
+        """Why no step may start (azd missing, too old, not runnable), or None."""
+        unavailable = self.backend().unavailable
+        if unavailable:
+            return unavailable
+        ready = self.readiness
+        return ready.azd.problem if ready is not None and ready.blocked else None
+
+    def refuse_without_azd(self) -> bool:
+        """True (and the Project screen says why) when azd cannot run: no step starts."""
+        problem = self.azd_problem()
+        if problem is None:
+            return False
+        self.notify(f"Nothing can run yet: {problem}", severity="error", markup=False, timeout=8)
+        if self.current_view != "project":
+            self.show_view("project")
+        return True
+
+    @work(group="readiness", exclusive=True, exit_on_error=False)
+    async def check_readiness(self) -> None:
+        """Probe azd, its sign-in and the tools the project needs; screens get `on_readiness()`."""
+        import asyncio
+        import importlib
+
+        if self.project is None:
+            return
+        readiness = await asyncio.to_thread(importlib.import_module, "wizard.core.readiness")  # off the loop
+        self.readiness = await readiness.probe_readiness(self.project, self.backend())
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "on_readiness", None)
+            if handler is not None and screen.is_attached:
+                handler()
+
+    def action_sign_in(self) -> None:
+        """Sign in (azd auth login, and az login when the project needs az); then refresh."""
+        from wizard.tui.screens.sign_in import SignInScreen
+
+        if self.project is None or self.state.running or isinstance(self.screen, SignInScreen) or self.refuse_without_azd():
+            return
+        tenant = (getattr(self.engine, "env_values", {}) or {}).get("AZURE_TENANT_ID")
+        self.push_screen(SignInScreen(tenant), self.after_sign_in)
+
+    def after_sign_in(self, ok: bool | None) -> None:
+        if not ok:
+            return
+        self.notify("Signed in.", markup=False)
+        self.check_readiness()
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "on_signed_in", None)
+            if handler is not None and screen.is_attached:
+                handler()
 
     def backend(self) -> Backend:
         """The backend the next run talks to, from the current choice (the demo host may change it)."""
@@ -343,6 +399,8 @@ class WizardApp(App[int]):
     def action_teardown(self) -> None:
         if self.state.running or self._busy:
             self.notify("A step is running: wait for it or cancel it first.", severity="warning")
+            return
+        if self.refuse_without_azd():
             return
         from wizard.tui.screens.teardown import TeardownScreen
 

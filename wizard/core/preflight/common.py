@@ -10,6 +10,7 @@ from typing import Any
 
 from wizard.core.preflight.infra_model import InfraFacts
 from wizard.core.preflight.model import PreflightContext
+from wizard.core.project import Project
 
 _SCRIPT_REF = re.compile(r"[\w./${}-]*?([\w.-]+\.(?:sh|bash|py))\b")
 MAX_SCRIPTS = 60
@@ -59,11 +60,17 @@ class HookScripts:
         return "\n".join(lines)
 
     def mentions(self, word: str) -> bool:
-        return re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", self.code_text()) is not None
+        return mentions(self.code_text(), word)
 
 
-def read_hook_scripts(ctx: PreflightContext) -> HookScripts:
-    project = ctx.project
+def mentions(text: str, word: str) -> bool:
+    """`word` used as a command name in `text` (not part of a longer word, path or option)."""
+    return re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", text) is not None
+
+
+def read_hook_scripts(source: PreflightContext | Project) -> HookScripts:
+    """The project's hook scripts and the helper scripts they call (a context or a project)."""
+    project = source.project if isinstance(source, PreflightContext) else source
     found = HookScripts()
     queue: list[Path] = []
     search_dirs: list[Path] = []

@@ -1,50 +1,12 @@
-"""Facts the checks use, as data: minimum versions, install commands, provider namespaces, the
-values that keep the accelerator's hooks from prompting. Change these, not the check code."""
+"""Facts the checks use, as data: placeholder images, provider namespaces, the values that keep the
+accelerator's hooks from prompting (tools and their install commands: toolbox.yaml). Change these,
+not the check code."""
 
 from __future__ import annotations
 
-MIN_TERRAFORM = (1, 1, 7)
-MIN_PYTHON_DEFAULT = (3, 11)  # the TypeAlias lesson: system Python 3.9 breaks the accelerator's tests
 PLACEHOLDER_IMAGES = ("containerapps-helloworld", "azuredocs/aci-helloworld", "k8se/quickstart")
 VOICE_LIVE_REGIONS = ("eastus2", "swedencentral", "westus2", "southeastasia")
-
-# tool -> platform -> install command (platform keys: linux, darwin, win32; "*" = fallback)
-INSTALL: dict[str, dict[str, str]] = {
-    "azd": {
-        "linux": "curl -fsSL https://aka.ms/install-azd.sh | bash",
-        "darwin": "brew install azd",
-        "win32": "winget install microsoft.azd",
-    },
-    "terraform": {
-        "linux": "sudo apt-get install terraform  (HashiCorp apt repo: https://developer.hashicorp.com/terraform/install)",
-        "darwin": "brew install hashicorp/tap/terraform",
-        "win32": "winget install Hashicorp.Terraform",
-    },
-    "az": {
-        "linux": "curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash",
-        "darwin": "brew install azure-cli",
-        "win32": "winget install Microsoft.AzureCLI",
-    },
-    "jq": {"linux": "sudo apt-get install -y jq", "darwin": "brew install jq", "win32": "winget install jqlang.jq"},
-    "bash": {"linux": "sudo apt-get install -y bash", "darwin": "brew install bash", "win32": "install Git for Windows (Git Bash) or use WSL"},
-    "docker": {
-        "linux": "curl -fsSL https://get.docker.com | sh  (then start it: sudo systemctl start docker)",
-        "darwin": "brew install --cask docker  (then start Docker Desktop)",
-        "win32": "winget install Docker.DockerDesktop  (then start Docker Desktop)",
-    },
-    "python": {
-        "linux": "sudo apt-get install -y python3.11 python3.11-venv  (or: uv python install 3.11)",
-        "darwin": "brew install python@3.11  (or: uv python install 3.11)",
-        "win32": "winget install Python.Python.3.11",
-    },
-}
-
-
-def install_command(tool: str, platform: str) -> str:
-    table = INSTALL.get(tool, {})
-    key = "darwin" if platform == "darwin" else "win32" if platform.startswith("win") else "linux"
-    return table.get(key) or table.get("linux") or f"install {tool}"
-
+# Tools, their minimum versions and install commands: toolbox.yaml (read by toolbox.py).
 
 # The accelerator's own list (preflight-checks.sh) is the floor; the infra adds the rest.
 PROVIDER_FLOOR = (

@@ -16,6 +16,7 @@ __all__ = [
     "CheckResult",
     "FixPlan",
     "InputSpec",
+    "InteractiveTools",
     "Outcome",
     "PreflightContext",
     "ToolsLike",
@@ -33,6 +34,14 @@ class ToolsLike(Protocol):
     def which(self, name: str) -> str | None: ...
 
     async def run(self, argv: list[str], timeout: float) -> tuple[int, str]: ...
+
+
+class InteractiveTools(ToolsLike, Protocol):
+    """Tools that can also stream a command's lines, or hand it the terminal (sign-in)."""
+
+    async def stream(self, argv: list[str], timeout: float, on_line: Callable[[str], None] | None) -> tuple[int, str]: ...
+
+    def interactive(self, argv: list[str]) -> int: ...
 
 
 class AzdLike(Protocol):

@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +68,13 @@ class RealTools:
                 await proc.wait()
             raise
         return proc.returncode if proc.returncode is not None else -1, "".join(chunks)
+
+    def interactive(self, argv: list[str]) -> int:
+        """Run with this terminal (stdin, stdout, stderr inherited), e.g. `az login` while the TUI
+        is suspended; 127 when the executable is missing."""
+        try:
+            return subprocess.run(argv, cwd=str(self.cwd) if self.cwd else None, check=False).returncode
+        except FileNotFoundError:
+            return 127
+        except PermissionError:
+            return 126

@@ -30,9 +30,10 @@ class CheckSpec:
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("tools.azd", "Azure Developer CLI (azd)", tools.check_azd, "tools"),
     CheckSpec("tools.terraform", "Terraform >= 1.1.7", tools.check_terraform, "tools"),
-    CheckSpec("tools.az", "Azure CLI (az) for the hooks", tools.check_az, "tools"),
+    CheckSpec("tools.az", "Azure CLI (az)", tools.check_az, "tools"),
     CheckSpec("tools.jq", "jq for the hooks", tools.check_jq, "tools"),
     CheckSpec("tools.bash", "bash for the hooks", tools.check_bash, "tools"),
+    CheckSpec("tools.node", "Node.js (node, npm)", tools.check_node, "tools"),
     CheckSpec("tools.docker", "Docker", tools.check_docker, "tools"),
     CheckSpec("tools.python", "Python version", tools.check_python, "tools"),
     CheckSpec("signin.azd", "azd signed in", signin.check_azd_login, "signin"),

@@ -26,16 +26,17 @@ async def check_azd_login(ctx: PreflightContext) -> Outcome:
         return Outcome(
             FAIL,
             "azd is not signed in (provision and deploy stop at once)",
-            f"{login}   (add --use-device-code when no browser is available)",
+            f"deploy-wizard login (ctrl+l in the wizard), or yourself: {login}   (add --use-device-code when no browser is available)",
         )
     return Outcome(WARN, f"azd reported an unknown sign-in status {state!r}", login)
 
 
 async def check_az_login(ctx: PreflightContext) -> Outcome:
-    scripts = await hook_scripts(ctx)
-    needed = scripts.mentions("az")
+    from wizard.core.preflight.tools import needs
+
+    needed = "az" in await needs(ctx)
     if ctx.tools.which("az") is None:
-        return Outcome(SKIP, "az is not installed" + (" (see tools.az)" if needed else "; the hooks do not use it"))
+        return Outcome(SKIP, "az is not installed" + (" (see tools.az)" if needed else "; the project does not use it"))
     account, why = await az_account(ctx)
     if account is None:
         tenant = ctx.env_values.get("AZURE_TENANT_ID")
@@ -43,6 +44,8 @@ async def check_az_login(ctx: PreflightContext) -> Outcome:
         sub = ctx.subscription
         if sub:
             fix += f"; az account set --subscription {sub}"
+        if needed:
+            fix = f"deploy-wizard login (signs in az too), or yourself: {fix}"
         return Outcome(FAIL if needed else WARN, f"az CLI is not signed in ({why})", fix)
     user = (account.get("user") or {}).get("name", "")
     return Outcome(PASS, f"{user or 'signed in'} · {account.get('name', '')} ({account.get('id', '')})")

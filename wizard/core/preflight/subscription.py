@@ -95,7 +95,7 @@ async def check_region(ctx: PreflightContext) -> Outcome:
     return Outcome(PASS, "; ".join(notes) or location)
 
 
-def _usage_rows(out: str) -> list[dict[str, Any]]:
+def usage_rows(out: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(out[out.find("[") :] if "[" in out else out)
     except ValueError:
@@ -144,7 +144,7 @@ async def check_quota(ctx: PreflightContext) -> Outcome:
     code, out = await run_tool(ctx, argv, 60)
     if code != 0:
         return Outcome(SKIP, f"could not read quota (az exit {code})")
-    short, ok = quota_shortfalls(facts.models, _usage_rows(out))
+    short, ok = quota_shortfalls(facts.models, usage_rows(out))
     if short:
         return Outcome(WARN, f"in {location}: " + "; ".join(short),
                        "request more quota (https://aka.ms/oai/quotaincrease), lower the capacity in "

@@ -13,8 +13,8 @@ from wizard.core.preflight.common import (
     run_tool,
     version_tuple,
 )
-from wizard.core.preflight.data import MIN_PYTHON_DEFAULT
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
+from wizard.core.preflight.toolbox import spec
 
 TEST_TIMEOUT = 1800.0
 IGNORED_TEST_DIRS = ("tests/load", "tests/evaluation")  # slow or needing live services (lessons learned)
@@ -59,7 +59,7 @@ async def check_tests(ctx: PreflightContext) -> Outcome:
     if venv is None:
         return Outcome(FAIL, "no project virtual environment (.venv or venv)",
                        "python3.11 -m venv .venv && .venv/bin/pip install -e '.[dev]'")
-    minimum = requires_python(root) or MIN_PYTHON_DEFAULT
+    minimum = requires_python(root) or spec("python").min_version or ()
     code, out = await run_tool(ctx, [str(venv), "--version"], 15)
     version = version_tuple(out, 2)
     if version is None:

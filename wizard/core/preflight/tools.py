@@ -1,4 +1,5 @@
-"""Tools: azd, terraform, az/jq/bash (when the hooks use them), docker, Python."""
+"""Tools: azd, and what the project needs (toolbox.yaml): terraform, az, node/npm, docker, bash,
+jq, Python. Whether a tool is needed, and how to install it, comes from the toolbox only."""
 
 from __future__ import annotations
 
@@ -7,19 +8,23 @@ import json
 from wizard.core.azd import MIN_AZD_VERSION
 from wizard.core.preflight.common import (
     fmt_version,
-    hook_scripts,
     project_venv_python,
     rel,
     requires_python,
     run_tool,
     version_tuple,
 )
-from wizard.core.preflight.data import MIN_PYTHON_DEFAULT, MIN_TERRAFORM, install_command
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
+from wizard.core.preflight.toolbox import ToolNeed, install_hint, read_tool_facts, spec, tool_needs
 
 
 def _install(ctx: PreflightContext, tool: str) -> str:
-    return f"install {tool}: {install_command(tool, ctx.tools.platform)}"
+    return f"install {tool}: {install_hint(tool, ctx.tools.platform)}"
+
+
+async def needs(ctx: PreflightContext) -> dict[str, ToolNeed]:
+    """The project's tool needs, read once per preflight run."""
+    return await ctx.blocking("tool_needs", lambda: tool_needs(ctx.project, read_tool_facts(ctx.project)))
 
 
 def _at_least(ctx: PreflightContext, tool: str, version: tuple[int, ...], minimum: tuple[int, ...], why: str = "") -> Outcome:
@@ -28,7 +33,7 @@ def _at_least(ctx: PreflightContext, tool: str, version: tuple[int, ...], minimu
         return Outcome(
             FAIL,
             f"{tool} {fmt_version(version)} is older than {fmt_version(minimum)}{why}",
-            f"upgrade {tool}: {install_command(tool, ctx.tools.platform)}",
+            f"upgrade {tool}: {install_hint(tool, ctx.tools.platform)}",
         )
     return Outcome(PASS, f"{tool} {fmt_version(version)}")
 
@@ -50,13 +55,15 @@ async def check_azd(ctx: PreflightContext) -> Outcome:
 
 
 async def check_terraform(ctx: PreflightContext) -> Outcome:
-    if ctx.project.infra.provider.lower() != "terraform":
+    need = (await needs(ctx)).get("terraform")
+    if need is None:
         return Outcome(SKIP, f"infra provider is {ctx.project.infra.provider}")
+    minimum = spec("terraform").min_version or ()
     if ctx.tools.which("terraform") is None:
         return Outcome(
             FAIL,
-            "terraform is not on PATH; azd stops with `Terraform CLI is not installed` (azd does not install it)",
-            _install(ctx, "terraform") + f"  (needs >= {fmt_version(MIN_TERRAFORM)})",
+            f"terraform is not on PATH; {need.why} (azd stops with `Terraform CLI is not installed`)",
+            _install(ctx, "terraform") + f"  (needs >= {fmt_version(minimum)})",
         )
     code, out = await run_tool(ctx, ["terraform", "version", "-json"], 30)
     version = None
@@ -66,55 +73,48 @@ async def check_terraform(ctx: PreflightContext) -> Outcome:
         version = version_tuple(out)
     if version is None:
         return Outcome(WARN, f"terraform is installed but its version is unreadable (exit {code})")
-    return _at_least(ctx, "terraform", version, MIN_TERRAFORM, " (azd's minimum)")
+    return _at_least(ctx, "terraform", version, minimum, " (azd's minimum)")
 
 
-def _hook_tool_check(tool: str, why: str):
+def _needed_tool_check(tool: str):
+    """SKIP when the project does not need `tool`; FAIL (with the install command) when any of its
+    executables is missing; PASS with where it was found."""
+
     async def check(ctx: PreflightContext) -> Outcome:
-        scripts = await hook_scripts(ctx)
-        used = tool == "bash" and _bash_needed(scripts) or tool != "bash" and scripts.mentions(tool)
-        if not used:
-            return Outcome(SKIP, "the project's hooks do not use it")
-        path = ctx.tools.which(tool)
-        if path is None:
-            return Outcome(FAIL, f"{tool} is not on PATH; the hooks use it ({why})", _install(ctx, tool))
-        return Outcome(PASS, f"{tool} at {path}")
+        need = (await needs(ctx)).get(tool)
+        if need is None:
+            return Outcome(SKIP, "the project does not use it")
+        found: list[str] = []
+        missing: list[str] = []
+        for group in spec(tool).executables:
+            path = next((p for p in map(ctx.tools.which, group) if p), None)
+            (found if path else missing).append(path or group[0])
+        if missing:
+            return Outcome(FAIL, f"{' and '.join(missing)} not on PATH; {need.why}", _install(ctx, tool))
+        return Outcome(PASS, f"{', '.join(found)} ({need.why})")
 
     return check
 
 
-def _bash_needed(scripts) -> bool:
-    for text in scripts.texts.values():
-        first = text.splitlines()[0] if text else ""
-        if first.startswith("#!") and "bash" in first:
-            return True
-    return scripts.mentions("bash")
-
-
-check_az = _hook_tool_check("az", "sign-in, subscription and App Configuration steps")
-check_jq = _hook_tool_check("jq", "JSON parsing; without it the hook exits 127")
-check_bash = _hook_tool_check("bash", "the scripts are bash scripts")
+check_az = _needed_tool_check("az")
+check_jq = _needed_tool_check("jq")
+check_bash = _needed_tool_check("bash")
+check_node = _needed_tool_check("node")
 
 
 async def check_docker(ctx: PreflightContext) -> Outcome:
-    local = [s.name for s in ctx.project.services if s.needs_local_docker]
-    scripts = await hook_scripts(ctx)
-    hook_wants = scripts.mentions("docker")
-    if not local and not hook_wants:
+    need = (await needs(ctx)).get("docker")
+    if need is None:
         remote = [s.name for s in ctx.project.services if s.remote_build]
         return Outcome(SKIP, "every service builds remotely (docker.remoteBuild)" if remote else "no service builds an image")
+    local = [s.name for s in ctx.project.services if s.needs_local_docker]
     path = ctx.tools.which("docker")
-    if not local:
-        # azd needs no docker for remote builds, but the accelerator's preflight script does
-        # (unless CI=true): only the executable is required there, not a running daemon.
+    if not need.because_of("local_image_builds"):
+        # azd needs no docker for remote builds, but scripts that call docker do (the
+        # accelerator's preflight, unless CI=true): only the executable, not a running daemon.
         if path is None:
-            return Outcome(
-                FAIL,
-                "services build remotely, but the hook scripts require the docker command (the "
-                "accelerator's preflight fails without it unless CI=true)",
-                _install(ctx, "docker"),
-            )
-        return Outcome(PASS, f"docker at {path} (needed by the hook scripts only; images build remotely)")
+            return Outcome(FAIL, f"docker is not on PATH; {need.why} (images build remotely)", _install(ctx, "docker"))
+        return Outcome(PASS, f"docker at {path} ({need.why}; images build remotely)")
     if path is None:
         return Outcome(FAIL, f"docker is not on PATH; {', '.join(local)} build(s) images locally", _install(ctx, "docker"))
     code, out = await run_tool(ctx, ["docker", "info", "--format", "{{.ServerVersion}}"], 20)
@@ -129,12 +129,11 @@ async def check_docker(ctx: PreflightContext) -> Outcome:
 
 async def check_python(ctx: PreflightContext) -> Outcome:
     root = ctx.project.root
-    needed = requires_python(root)
-    scripts = await hook_scripts(ctx)
-    hook_python = scripts.mentions("python3") or scripts.mentions("python")
-    if needed is None and not hook_python:
+    need = (await needs(ctx)).get("python")
+    if need is None:
         return Outcome(SKIP, "the project declares no Python requirement and its hooks run no Python")
-    minimum = needed or MIN_PYTHON_DEFAULT
+    needed = requires_python(root)
+    minimum = needed or spec("python").min_version or ()
     venv = project_venv_python(root)
     candidates = [str(venv)] if venv else []
     candidates += [p for p in (ctx.tools.which("python3"), ctx.tools.which("python")) if p]

@@ -25,7 +25,9 @@ from wizard.core.events import (
     StepStarted,
     TargetChanged,
 )
+from wizard.core.next_action import SIGN_IN, NextAction, next_action
 from wizard.core.steps import STEP_TITLES, StepId
+from wizard.tui import next_actions
 from wizard.tui.widgets.elapsed import ElapsedClock
 from wizard.tui.widgets.failure_panel import FailurePanel
 from wizard.tui.widgets.log_view import LogView
@@ -46,6 +48,9 @@ class WizardScreen(Screen[None]):
         Binding("n", "next", "Next", id="next-step"),
         Binding("r", "retry", "Retry", id="retry-step"),
         Binding("c", "cancel_step", "Cancel", id="cancel-step"),
+        Binding("o", "next_action('sign-in')", "Sign in", id="next-sign-in"),
+        Binding("i", "next_action('install')", "Install", id="next-install"),
+        Binding("p", "next_action('pick-region')", "Other region", id="next-region"),
     ]
     step: StepId | None = None
     subtitle = ""
@@ -109,7 +114,8 @@ class WizardScreen(Screen[None]):
             self.query_one(Stepper).refresh()
             if self.step is not None:
                 view = self.wizard.state.step(self.step)
-                self.query_one(FailurePanel).show(view)
+                found = self.failure_next()
+                self.query_one(FailurePanel).show(view, next_actions.button_label(found) if found else None)
                 self.query_one(ElapsedClock).refresh()
             self.update_view()
         except NoMatches:
@@ -148,6 +154,9 @@ class WizardScreen(Screen[None]):
 
     # -- intents ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_action":
+            found = self.failure_next()
+            return found is not None and found.id == parameters[0] and not self.wizard.state.running
         if action not in ("start", "next", "retry", "cancel_step"):
             return True
         if self.step is None:
@@ -183,6 +192,27 @@ class WizardScreen(Screen[None]):
     def action_cancel_step(self) -> None:
         self.wizard.request_cancel()
 
+    # -- a failure's next action (sign in, install, another region, fix the check) ------------------
+    def failure_next(self) -> NextAction | None:
+        if self.step is None:
+            return None
+        view = self.wizard.state.step(self.step)
+        if view.status != "failed" or view.failure is None:
+            return None
+        check = view.checks.get((view.failure.target or "").removeprefix("check:"))
+        return next_action(view.failure, env=self.wizard.state.env or None, fixable=bool(check and check.fixable))
+
+    def action_next_action(self, kind: str) -> None:
+        found = self.failure_next()
+        if found is not None and found.id == kind and not self.wizard.state.running:
+            next_actions.run(self.wizard, found, self.action_retry)
+
+    def on_signed_in(self) -> None:
+        """Signed in from this screen's failure: run the step again."""
+        found = self.failure_next()
+        if found is not None and found.id == SIGN_IN:
+            self.action_retry()
+
     def action_log(self, op: str) -> None:
         views = list(self.query(LogView))
         if views:
@@ -196,7 +226,13 @@ class WizardScreen(Screen[None]):
             "start": self.action_start,
             "next": self.action_next,
             "cancel": self.action_cancel_step,
+            "next-action": self._press_next_action,
         }
+
+    def _press_next_action(self) -> None:
+        found = self.failure_next()
+        if found is not None:
+            self.action_next_action(found.id)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         handler = self.button_actions().get(event.button.id or "")

@@ -2,10 +2,13 @@
 
 Creating is the engine's environment step (`azd env new … --no-prompt`); this screen only passes
 the choice. An environment that is already deployed gets the everyday shortcut: deploy, verify.
+The pickers list the account's subscriptions (name, id, tenant) and the regions best first, each
+with its reason (core/regions.py); signed out, they offer the sign-in (o) and refresh after it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -52,11 +55,16 @@ class EnvironmentScreen(WizardScreen):
         Binding("e", "dev_cycle", "Deploy code only", id="dev-cycle"),
         Binding("ctrl+s", "create", "Create new", id="create-env"),
         Binding("ctrl+n", "create", "Create new", show=False, id="create-env-terminal"),  # browsers keep ctrl+n
+        Binding("o", "sign_in", "Sign in", id="env-sign-in"),
+        Binding("ctrl+l", "sign_in", "Sign in", show=False, id="env-sign-in-terminal"),  # browsers keep ctrl+l
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.envs: list[EnvInfo] = []
+        self.signed_out = False
+        self.subscription_reasons: dict[str, str] = {}
+        self.region_reasons: dict[str, str] = {}
 
     def compose_body(self) -> ComposeResult:
         app = self.wizard
@@ -77,6 +85,7 @@ class EnvironmentScreen(WizardScreen):
             with Horizontal(classes="row"):
                 yield Select[str]([], prompt="subscription (azd default)", id="subscription")
                 yield Select[str]([], prompt="location (azd default)", id="location")
+            yield Static(id="picker-reason")
         yield Static(id="env-status")
 
     def on_mount(self) -> None:
@@ -107,46 +116,98 @@ class EnvironmentScreen(WizardScreen):
             self.wizard.later(self.wizard.autopilot_delay, self.autopilot_choose)
 
     # -- pickers ---------------------------------------------------------------------------------
-    @work(thread=True, group="pickers", exit_on_error=False)
-    def load_subscriptions(self) -> None:
+    @work(group="pickers", exclusive=True, exit_on_error=False)
+    async def load_subscriptions(self) -> None:
+        """The account's subscriptions (azd's default first), each with its tenant and reason."""
+        from wizard.core.azd import AzdClient
+        from wizard.core.ports import NotSignedIn
+        from wizard.core.regions import subscription_choices
+
+        app = self.wizard
         try:
-            port = subscription_ports(self.wizard)
-            subs = port.list_subscriptions()
+            port = subscription_ports(app)
+            subs = await asyncio.to_thread(port.list_subscriptions)
+        except NotSignedIn:
+            self.signed_out = True
+            self._set_hint("Not signed in, so no subscriptions or regions to pick: o signs in (azd auth login)", "bold yellow")
+            self.refresh_bindings()
+            return
         except Exception as exc:  # no SDK, no credentials: azd's defaults apply
-            self.app.call_from_thread(self._set_hint, f"subscriptions unavailable ({type(exc).__name__}); azd config defaults apply")
+            self._set_hint(f"subscriptions unavailable ({type(exc).__name__}); azd config defaults apply")
             return
-        self.app.call_from_thread(self._fill_subscriptions, port, subs)
-
-    def _fill_subscriptions(self, port: Any, subs: list[Any]) -> None:
-        select = self.query_one("#subscription", Select)
-        select.set_options([(f"{s.name} ({s.id[:8]}…)", s.id) for s in subs])
-        default = next((s for s in subs if s.is_default), subs[0] if subs else None)
-        self._port = port
-        if default is not None:
-            select.value = default.id
-
-    @work(thread=True, group="pickers", exclusive=True, exit_on_error=False)
-    def load_locations(self, subscription_id: str) -> None:
+        self.signed_out = False
+        self.refresh_bindings()
         try:
-            locations = self._port.list_locations(subscription_id)
-        except Exception as exc:
-            self.app.call_from_thread(self._set_hint, f"locations unavailable: {exc}")
+            tenants = {t.id: t.name or t.domain for t in await asyncio.to_thread(port.list_tenants)}
+        except Exception:  # tenant names are a courtesy
+            tenants = {}
+        backend = app.backend()
+        assert app.project is not None  # this screen is only shown for a project
+        defaults = {} if backend.unavailable else await AzdClient(
+            list(backend.azd_command), app.project.root, extra_env=dict(backend.azd_env)).config_defaults()
+        choices = subscription_choices(subs, tenants, app.options.subscription or defaults.get("subscription"))
+        self.subscription_reasons = {
+            c.subscription.id: f"{c.subscription.id} in tenant {c.tenant_name or c.subscription.tenant_id}: {c.reason}"
+            for c in choices
+        }
+        select = self.query_one("#subscription", Select)
+        select.set_options([(c.label, c.subscription.id) for c in choices])
+        if choices:
+            select.value = choices[0].subscription.id
+
+    @work(group="regions", exclusive=True, exit_on_error=False)
+    async def load_locations(self, subscription_id: str) -> None:
+        """The subscription's regions, best first: model quota, Voice Live, the current choice."""
+        from wizard.core.regions import rank_regions
+        from wizard.core.signin import tools_for
+
+        app = self.wizard
+        assert app.project is not None  # this screen is only shown for a project
+        ports = app.backend().ports(app.project.root, "", {})
+        if ports is None:
             return
-        self.app.call_from_thread(self._fill_locations, locations)
-
-    def _fill_locations(self, locations: list[Any]) -> None:
+        self.query_one("#picker-reason", Static).update(Text("ranking the regions (quota, models)…", style="dim"))
+        try:
+            choices = await rank_regions(app.project, ports, tools_for(app.backend(), app.project.root), subscription_id,
+                                         current=app.options.location)
+        except Exception as exc:
+            self._set_hint(f"locations unavailable: {exc}")
+            return
+        self.region_reasons = {c.name: c.reason for c in choices}
         select = self.query_one("#location", Select)
-        select.set_options([(f"{loc.display_name} ({loc.name})", loc.name) for loc in locations])
-        wanted = self.wizard.options.location or "eastus2"
-        if any(loc.name == wanted for loc in locations):
-            select.value = wanted
+        select.set_options([(f"{'' if c.ok else '✗ '}{c.display} ({c.name})", c.name) for c in choices])
+        wanted = app.options.location if any(c.name == app.options.location for c in choices) else None
+        if wanted or choices:
+            select.value = wanted or choices[0].name
+        self.show_reasons()
 
-    def _set_hint(self, message: str) -> None:
-        self.query_one("#env-status", Static).update(Text(message, style="dim"))
+    def show_reasons(self) -> None:
+        sub = self.query_one("#subscription", Select).value
+        loc = self.query_one("#location", Select).value
+        text = Text()
+        if isinstance(sub, str) and sub in self.subscription_reasons:
+            text.append("subscription: ", style="bold")
+            text.append(self.subscription_reasons[sub], style="dim")
+        if isinstance(loc, str) and loc in self.region_reasons:
+            text.append("\n" if text else "")
+            text.append(f"region {loc}: ", style="bold")
+            text.append(self.region_reasons[loc], style="dim")
+        self.query_one("#picker-reason", Static).update(text)
+
+    def _set_hint(self, message: str, style: str = "dim") -> None:
+        self.query_one("#env-status", Static).update(Text(message, style=style))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "subscription" and isinstance(event.value, str):
             self.load_locations(event.value)
+        self.show_reasons()
+
+    def action_sign_in(self) -> None:
+        self.wizard.action_sign_in()
+
+    def on_signed_in(self) -> None:
+        self._set_hint("signed in: listing the subscriptions again…")
+        self.load_subscriptions()
 
     # -- name ------------------------------------------------------------------------------------
     def validate_name(self) -> str | None:
@@ -190,6 +251,8 @@ class EnvironmentScreen(WizardScreen):
             return not busy
         if action == "start":
             return False
+        if action == "sign_in":
+            return self.signed_out and not busy
         return super().check_action(action, parameters)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

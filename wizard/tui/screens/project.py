@@ -1,7 +1,9 @@
-"""Project: what azure.yaml says (services, infra, hooks) and the plan, or an offer to start the demo.
+"""Project: what azure.yaml says (services, infra, hooks), whether this machine is ready (azd, its
+sign-in, the tools the project needs), and the plan; or an offer to start the demo.
 
-In demo mode the host picks a simulated scenario (s) and speed (v) here, and can reset the sample
-(shift+r). Teardown (t) and history (h) start here too.
+Nothing runs while azd is missing: the readiness panel names it with its install command (i runs
+it, r checks again). In demo mode the host picks a simulated scenario (s) and speed (v) here, and
+can reset the sample (R; ctrl+r in a terminal). Teardown (t) and history (h) start here too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from wizard.core.steps import STEP_TITLES
 from wizard.simulator.sample import SCENARIOS_ON_DISK
 from wizard.simulator.scenarios import SCENARIOS
 from wizard.tui.demo import SPEEDS, scenario_name
+from wizard.tui.ready import readiness_text
 from wizard.tui.screens.base import WizardScreen
 
 STEP_WHAT = {
@@ -61,6 +64,9 @@ class ProjectScreen(WizardScreen):
         Binding("ctrl+r", "reset_demo", "Reset demo", show=False, id="demo-reset-terminal"),  # browsers reload
         Binding("t", "app.teardown", "Teardown", id="project-teardown"),
         Binding("h", "app.history", "History", id="project-history"),
+        Binding("r", "check_again", "Check again", id="check-again"),
+        Binding("i", "install", "Install", id="install-tool"),
+        Binding("o", "sign_in", "Sign in", id="project-sign-in"),
     ]
     subtitle = "what was found"
 
@@ -80,6 +86,7 @@ class ProjectScreen(WizardScreen):
             yield Button("Start the demo (d)", id="demo", variant="primary")
             return
         yield Static(project_table(app.project), id="project-info")
+        yield Static(readiness_text(app.readiness), id="readiness")
         yield Static(self.plan_text(), id="plan")
         if app.demo:
             with Vertical(id="host-tools"):
@@ -99,13 +106,48 @@ class ProjectScreen(WizardScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.wizard.project is not None:
+            self.call_after_refresh(self.wizard.check_readiness)  # after the first paint: it imports and probes
         if self.wizard.autopilot and self.wizard.project is not None:
             self.wizard.later(self.wizard.autopilot_delay, self.action_next)
 
+    # -- readiness ---------------------------------------------------------------------------------
+    def on_readiness(self) -> None:
+        self.query_one("#readiness", Static).update(readiness_text(self.wizard.readiness))
+        self.query_one("#next", Button).disabled = not self.can_next()
+        self.refresh_bindings()
+
+    def action_check_again(self) -> None:
+        if self.wizard.project is not None:
+            self.query_one("#readiness", Static).update(readiness_text(self.wizard.readiness, checking=True))
+            self.wizard.check_readiness()
+
+    def action_sign_in(self) -> None:
+        self.wizard.action_sign_in()
+
+    def on_signed_in(self) -> None:
+        self.query_one("#readiness", Static).update(readiness_text(self.wizard.readiness, checking=True))
+
+    def action_install(self) -> None:
+        from wizard.tui.ready import install_first_missing
+
+        install_first_missing(self.wizard)
+
+    def update_view(self) -> None:
+        if self.wizard.project is not None:
+            self.query_one("#next", Button).disabled = not self.can_next()
+
     def can_next(self) -> bool:
-        return self.wizard.project is not None
+        return self.wizard.project is not None and self.wizard.azd_problem() is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ready = self.wizard.readiness
+        if action == "check_again":
+            return self.wizard.project is not None
+        if action == "install":
+            return ready is not None and bool(ready.missing)
+        if action == "sign_in":
+            return ready is not None and ready.needs_sign_in and not self.wizard.state.running
         if action == "start_demo":
             return self.wizard.project is None
         if action in ("pick_scenario", "pick_speed", "reset_demo"):
@@ -115,7 +157,7 @@ class ProjectScreen(WizardScreen):
     def action_next(self) -> None:
         from wizard.core.steps import StepId
 
-        if self.wizard.project is not None:
+        if self.wizard.project is not None and not self.wizard.refuse_without_azd():
             self.wizard.show_view(StepId.ENVIRONMENT)
 
     def action_start_demo(self) -> None:
@@ -153,8 +195,12 @@ class ProjectScreen(WizardScreen):
         note = Text("✎ scenarios change the project's files: picking one lays down a fresh copy of the sample.", style="dim")
         self.app.push_screen(
             PickerScreen("Simulated scenario", choices, scenario_name(self.wizard), note),
-            lambda value: pick_scenario(self.wizard, value) if value else None,
+            lambda value: self._after_pick(pick_scenario, value) if value else None,
         )
+
+    def _after_pick(self, pick: Callable[..., object], value: object) -> None:
+        pick(self.wizard, value)
+        self.wizard.check_readiness()  # a scenario may sign out, or take a tool away
 
     def action_pick_speed(self) -> None:
         from wizard.tui.demo import pick_speed

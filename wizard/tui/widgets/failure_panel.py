@@ -63,11 +63,18 @@ class FailurePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="failure-text")
         with Horizontal(id="failure-buttons"):
+            yield Button("next", id="next-action", variant="success")
             yield Button("Retry step (r)", id="retry", variant="primary")
             yield Button("Open full log (l)", id="open-log")
 
-    def show(self, view: StepView) -> None:
+    def show(self, view: StepView, next_label: str | None = None) -> None:
+        """Draw `view`'s failure; its next action (sign in, install, …: `next_label`, drawn by the
+        screen) gets the first button."""
         self.display = view.status in ("failed", "cancelled")
         self.set_class(view.status == "cancelled", "-cancelled")
+        button = self.query_one("#next-action", Button)
+        button.display = self.display and next_label is not None
+        if next_label is not None:
+            button.label = next_label
         if self.display:
             self.query_one("#failure-text", Static).update(failure_text(view))
