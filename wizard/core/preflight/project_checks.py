@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import stat
 from pathlib import Path
 
+from wizard.core.infra import InfraModel, Resource
 from wizard.core.preflight.common import HookScripts, hook_scripts, infra_facts, rel
-from wizard.core.preflight.infra_model import InfraFacts
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
 
 KNOWN_HOSTS = (
@@ -76,41 +77,62 @@ def tag_block(provider: str, service: str) -> str:
     return f"tags: union(tags, {{ 'azd-service-name': '{service}' }})"
 
 
-def _where_to_tag(ctx: PreflightContext, facts: InfraFacts, service: str) -> str:
-    tagged_addresses = {t.address for t in facts.tagged}
-    untagged = [h for h in facts.hosts if h.address not in tagged_addresses]
+def _where(ctx: PreflightContext, r: Resource) -> str:
+    where = r.tag_where or r.where
+    return f"{r.address} ({rel(ctx, where.file)}:{where.line})"
+
+
+def _where_to_tag(ctx: PreflightContext, facts: InfraModel, service: str) -> str:
+    untagged = [h for h in facts.hosts if h.service_tag is None and h.active is not False and not h.service_expr]
     if untagged:
         h = untagged[0]
-        return f"{rel(ctx, h.file)}:{h.line} ({h.address})"
+        return f"{rel(ctx, h.where.file)}:{h.where.line} ({h.address})"
     if facts.hosts:
         h = facts.hosts[0]
-        return f"{rel(ctx, h.file)} (add a resource like {h.address} for {service})"
+        return f"{rel(ctx, h.where.file)} (add a resource like {h.address} for {service})"
     main = facts.root / ("main.tf" if facts.provider == "terraform" else "main.bicep")
     return f"{rel(ctx, main)} (add the app resource for {service})"
 
 
+def _host_tagged(facts: InfraModel, service: str) -> list[Resource]:
+    """Resources azd would consider for `service`: host types (or unknown types) tagged with its name."""
+    return [r for r in facts.tagged(service) if r.is_host or r.arm_type is None]
+
+
+def _service_enabled(ctx: PreflightContext, condition: str | None) -> bool:
+    """azure.yaml `condition: ${VAR}`: azd deploys the service only when it evaluates to true."""
+    if condition is None:
+        return True
+    value = re.sub(r"\$\{([A-Za-z_]\w*)\}", lambda m: ctx.env_values.get(m.group(1), ""), str(condition))
+    return value.strip().lower() in ("1", "t", "true")
+
+
 async def check_service_tags(ctx: PreflightContext) -> Outcome:
-    services = [s for s in ctx.project.services if s.found_by_tag]
+    gated = [s for s in ctx.project.services if s.found_by_tag and not _service_enabled(ctx, s.condition)]
+    services = [s for s in ctx.project.services if s.found_by_tag and s not in gated]
+    skipped = f"; skipped (condition false): {', '.join(s.name for s in gated)}" if gated else ""
     if not services:
-        return Outcome(SKIP, "no service is looked up by tag (none, or all set resourceName)")
+        return Outcome(SKIP, "no service is looked up by tag (none, all set resourceName, or all gated off)" + skipped)
     if not ctx.project.infra_dir.is_dir():
         return Outcome(SKIP, "infra folder missing (see project.azure_yaml)")
     facts = await infra_facts(ctx)
     provider = facts.provider
-    missing, duplicated, unverifiable, ok = [], [], [], []
+    missing, duplicated, ok = [], [], []
     fixes = []
+    unverifiable_for: list[str] = []
     for svc in services:
-        tagged = facts.tags_for(svc.name)
-        if len(tagged) == 1:
-            t = tagged[0]
-            ok.append(f"{svc.name} → {t.address} ({rel(ctx, t.file)}:{t.line})")
-        elif len(tagged) > 1:
-            where = ", ".join(f"{t.address} ({rel(ctx, t.file)}:{t.line})" for t in tagged)
-            duplicated.append(f"{svc.name} is tagged on {len(tagged)} resources: {where}")
+        tagged = _host_tagged(facts, svc.name)
+        certain = [t for t in tagged if t.active is True]
+        if len(certain) > 1:
+            where = ", ".join(_where(ctx, t) for t in certain)
+            duplicated.append(f"{svc.name} is tagged on {len(certain)} resources: {where}")
             fixes.append(f"keep `azd-service-name = {svc.name}` on exactly one of: {where}")
+        elif len(certain) == 1:
+            ok.append(f"{svc.name} → {_where(ctx, certain[0])}")
+        elif tagged:  # alternatives behind conditions the read cannot evaluate: one of them
+            ok.append(f"{svc.name} → one of {', '.join(_where(ctx, t) for t in tagged)} (by condition)")
         elif facts.unverifiable:
-            exprs = ", ".join(f"{t.address} = {t.expression}" for t in facts.unverifiable)
-            unverifiable.append(f"{svc.name}: no literal tag; set through an expression ({exprs})")
+            unverifiable_for.append(svc.name)
         else:
             where = _where_to_tag(ctx, facts, svc.name)
             missing.append(f"no resource is tagged azd-service-name = {svc.name} (azd deploy fails: "
@@ -118,24 +140,29 @@ async def check_service_tags(ctx: PreflightContext) -> Outcome:
             fixes.append(f"edit {where} and add:\n{tag_block(provider, svc.name)}")
     if missing or duplicated:
         return Outcome(FAIL, "; ".join(missing + duplicated), "\n".join(fixes),
-                       data={"missing": [s.name for s in services if not facts.tags_for(s.name)]})
-    if unverifiable:
-        return Outcome(WARN, "; ".join(unverifiable) + "; cannot verify without evaluating the infra",
+                       data={"missing": [s.name for s in services if not _host_tagged(facts, s.name)]})
+    if unverifiable_for:
+        exprs = ", ".join(dict.fromkeys(
+            f"{r.address} = {r.service_expr}" if r.service_expr else f"{r.address}: tags = {r.tags_expr}" for r in facts.unverifiable))
+        return Outcome(WARN, f"{', '.join(unverifiable_for)}: no literal tag; set through an expression ({exprs}); "
+                       "cannot verify without evaluating the infra" + skipped,
                        "make sure the expression evaluates to the service name, or use a literal tag:\n"
-                       + tag_block(provider, services[0].name))
-    return Outcome(PASS, "; ".join(ok))
+                       + tag_block(provider, unverifiable_for[0]))
+    return Outcome(PASS, "; ".join(ok) + skipped)
 
 
 # -- hook scripts --------------------------------------------------------------------------------
 def inspect_scripts(scripts: HookScripts, platform: str) -> dict[str, list[Path]]:
     """Problems per kind: missing, crlf, no_exec, no_shebang."""
-    out: dict[str, list[Path]] = {"missing": [p for _, p in scripts.missing], "crlf": [], "no_exec": [], "no_shebang": []}
+    out: dict[str, list[Path]] = {"missing": list(dict.fromkeys(p for _, p in scripts.missing)), "crlf": [],
+                                  "no_exec": [], "no_shebang": []}
     hook_paths = [p for _, p in scripts.hook_scripts]
     for path in [*hook_paths, *scripts.helpers]:
         try:
             raw = path.read_bytes()
         except OSError:
-            out["missing"].append(path)
+            if path not in out["missing"]:
+                out["missing"].append(path)
             continue
         if path.suffix in (".sh", ".bash", "") and b"\r\n" in raw:
             out["crlf"].append(path)
