@@ -2,7 +2,9 @@
 
 Current (>= 1.25) format: one `  <svc>: <Phase>` line per phase event; legacy format (pre-1.25,
 DEPLOY_WIZARD_SIM_FORMAT=legacy): `Deploying service X` sections with `(✓) Done:` lines.
-A service whose Container App lacks the tag fails with azd's real error chain.
+Targets are the Container Apps and the sites (App Service, Functions, Static Web Apps) provision
+created; each host prints its own progress details (azd's `NewServiceProgress` strings). A service
+whose resource lacks the tag fails with azd's real error chain.
 """
 
 from __future__ import annotations
@@ -13,6 +15,15 @@ from typing import Any
 from wizard.simulator.console import duration_text, go_duration
 from wizard.simulator.lifecycle import Sim, require_login
 
+# host -> (Packaging detail, Publishing detail, Deploying details), as azd's service targets report them
+PROGRESS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "containerapp": ("", "Pushing container image", ("Updating container app revision",)),
+    "appservice": ("Compressing deployment artifacts", "", ("Fetching endpoints for app service",)),
+    "function": ("Compressing deployment artifacts", "", ("Uploading deployment package",
+                                                          "Fetching endpoints for function app")),
+    "staticwebapp": ("", "", ("Retrieving deployment token", "swa cli deploy", "Verifying deployment",
+                              "Fetching endpoints for static web app")),
+}
 TAG_MISSING = (
     "resource not found: unable to find a resource tagged with 'azd-service-name: {svc}'. Ensure the service "
     "resource is correctly tagged in your infrastructure configuration, and rerun provision"
@@ -29,16 +40,21 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     c.line()
     c.line("Deploying services (azd deploy)")
     c.line()
-    if not sim.values.get("AZURE_SUBSCRIPTION_ID") or not sim.values.get("AZURE_RESOURCE_GROUP"):
+    state = sim.cloud.read()
+    provisioned = bool(sim.values.get("AZURE_RESOURCE_GROUP")) or any(
+        (rg.get("tags") or {}).get("azd-env-name") == sim.env for rg in state["resource_groups"].values())
+    if not sim.values.get("AZURE_SUBSCRIPTION_ID") or not provisioned:
         return c.error("infrastructure has not been provisioned",
                        "Run 'azd provision' to provision the infrastructure, then run 'azd deploy' again.")
-    apps = sim.cloud.read()["apps"]
-    found = {s.name: next((a for a in apps.values() if a["tags"].get("azd-service-name") == s.name), None)
+    targets = [*({**a, "host": "containerapp", "url": f"https://{a['fqdn']}/"} for a in state["apps"].values()),
+               *state.get("sites", {}).values()]
+    found = {s.name: next((t for t in targets if (t.get("tags") or {}).get("azd-service-name") == s.name), None)
              for s in services}
     if sim.legacy:
         return _deploy_legacy(sim, services, found)
     for s in services:
-        c.line(f"  {s.name}: Packaging")
+        detail = _progress(found[s.name])[0]
+        c.line(f"  {s.name}: Packaging" + (f" ({detail})" if detail else ""))
         c.wait(2)
     errors: list[str] = []
     for s in services:
@@ -48,31 +64,40 @@ def deploy(sim: Sim, only: str | None = None) -> int:
             c.line(f"  {s.name}: Failed ({chain}) [{go_duration(c.sim_clock)}]")
             errors.append(chain)
         else:
-            c.line(f"  {s.name}: Publishing (Pushing container image) [{go_duration(c.sim_clock)}]")
+            detail = _progress(found[s.name])[1]
+            c.line(f"  {s.name}: Publishing" + (f" ({detail})" if detail else "") + f" [{go_duration(c.sim_clock)}]")
     if sim.scenario == "hang":
         while True:
             time.sleep(3600)
     endpoints: list[str] = []
     for s in services:
-        app = found[s.name]
-        if app is None:
+        target = found[s.name]
+        if target is None:
             continue
         c.wait(25)
-        c.line(f"  {s.name}: Deploying (Updating container app revision) [{go_duration(c.sim_clock)}]")
-        c.wait(6)
-        _ship(sim, s.name, app["name"])
+        for detail in _progress(target)[2]:
+            c.line(f"  {s.name}: Deploying ({detail}) [{go_duration(c.sim_clock)}]")
+            c.wait(3)
+        _ship(sim, s.name, target)
         c.line(f"  {s.name}: Done [{go_duration(c.sim_clock)}]")
-        endpoints.append(f"  - Endpoint: https://{app['fqdn']}/ ")
+        endpoints.append(f"- Endpoint: {target['url'].rstrip('/')}/ ")
     for line in endpoints:
         c.line(line)
     if errors:
         return c.error(errors[0])
     c.line()
+    c.line()
     c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
-    for line in sim.portal_rg(sim.values.get("AZURE_RESOURCE_GROUP", "")):
+    group = sim.values.get("AZURE_RESOURCE_GROUP") or next(
+        (t["resource_group"] for t in found.values() if t is not None), "")
+    for line in sim.portal_rg(group):
         c.line(line)
     c.result({"timestamp": "", "services": {s.name: {"artifacts": []} for s in services}})
     return 0
+
+
+def _progress(target: dict[str, Any] | None) -> tuple[str, str, tuple[str, ...]]:
+    return PROGRESS.get((target or {}).get("host", "containerapp"), PROGRESS["containerapp"])
 
 
 def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
@@ -92,17 +117,24 @@ def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
             while True:
                 time.sleep(3600)
         c.wait(20)
-        c.line(f"Deploying service {s.name} (Updating container app revision)")
-        _ship(sim, s.name, app["name"])
+        c.line(f"Deploying service {s.name} ({_progress(app)[2][0]})")
+        _ship(sim, s.name, app)
         c.line(f"  (✓) Done: Deploying service {s.name}")
-        c.line(f"  - Endpoint: https://{app['fqdn']}/ ")
+        c.line(f"  - Endpoint: {app['url'].rstrip('/')}/ ")
         c.line()
     c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
     return 0
 
 
-def _ship(sim: Sim, service: str, app_name: str) -> None:
+def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
     stamp = int(time.time())
+    if target.get("host", "containerapp") != "containerapp":  # a site: the package lands, no image
+        with sim.cloud.edit() as state:
+            site = state.get("sites", {}).get(target["name"])
+            if site is not None:
+                site["deployed"] = stamp
+        return
+    app_name = target["name"]
     registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or f"cr{sim.token}.azurecr.io"
     image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
     with sim.cloud.edit() as state:
@@ -115,5 +147,3 @@ def _ship(sim: Sim, service: str, app_name: str) -> None:
                                  "running_state": "Running", "replicas": 1, "traffic_weight": 100})
     key = "SERVICE_" + service.upper().replace("-", "_").replace(" ", "_") + "_IMAGE_NAME"
     sim.save_values({key: image})
-
-

@@ -21,14 +21,16 @@ from wizard.core.infra.model import (
 from wizard.core.project import Project
 
 
-def read_infra(project: Project, env: Mapping[str, str] | None = None, env_name: str | None = None) -> InfraModel:
+def read_infra(project: Project, env: Mapping[str, str] | None = None, env_name: str | None = None,
+               random_token: str | None = None) -> InfraModel:
+    """`random_token`: what Terraform's random_string/random_id results are (a simulated value)."""
     values = dict(env or {})
     if env_name:
         values.setdefault("AZURE_ENV_NAME", env_name)
     if project.infra.provider.lower() == "terraform":
         from wizard.core.infra.terraform import read_terraform
 
-        return read_terraform(project.infra_dir, values)
+        return read_terraform(project.infra_dir, values, random_token)
     from wizard.core.infra.bicep import read_bicep
 
     return read_bicep(project.infra_dir, project.infra.module, values)

@@ -55,6 +55,11 @@ class Resource:
                 return "Function App"
             if "app" in self.kind:
                 return "App Service"
+        if self.arm_type == "Microsoft.CognitiveServices/accounts":  # azd names these by kind
+            for word, name in (("OpenAI", "Azure OpenAI"), ("FormRecognizer", "Document Intelligence"),
+                               ("AIHub", "Foundry"), ("AIServices", "Foundry")):
+                if word in self.kind:
+                    return name
         return str(facts.get("display", "")) if facts else ""
 
     @property

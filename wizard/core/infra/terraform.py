@@ -139,7 +139,8 @@ class _Module:
                 base if isinstance(base, str) else Unknown("azurecaf_name.result"))
         elif rtype in ("random_string", "random_id", "random_password", "random_uuid"):
             length = body.get("length") if isinstance(body.get("length"), int) else 8
-            body["result"] = body["hex"] = unique_string(self.address(rtype, name))[:length]
+            token = self.reader.random_token or unique_string(self.address(rtype, name))
+            body["result"] = body["hex"] = token[:length]
         return body
 
 
@@ -149,6 +150,7 @@ class _Reader:
         self.env = env
         self.model = model
         self.subscription = SUBSCRIPTION_ID
+        self.random_token: str | None = None
         self.tfvars: dict[str, Any] = {}
         path = root / "main.tfvars.json"
         if path.is_file():
@@ -345,12 +347,13 @@ def _line(text: str, pattern: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def read_terraform(root: Path, env: dict[str, str] | None = None) -> InfraModel:
+def read_terraform(root: Path, env: dict[str, str] | None = None, random_token: str | None = None) -> InfraModel:
     model = InfraModel(provider="terraform", root=root)
     if not root.is_dir():
         model.errors.append(f"{root} not found")
         return model
     reader = _Reader(root, dict(env or {}), model)
+    reader.random_token = random_token
     top = reader.load(root, None, (), True, "", 0)
     for _path, _text, doc in top.docs:
         for block in doc.get("output", []) or []:
