@@ -181,6 +181,21 @@ class FakePhones:
         self.numbers = [n for n in self.numbers if n.number != number]
 
 
+class FakeGroups:
+    """The resources port, as far as verify needs it: the groups azd tagged for the env hold the apps."""
+
+    def __init__(self, apps: FakeApps) -> None:
+        self.apps = apps
+
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]:
+        if self.apps.list_error:  # an auth failure fails every ARM call alike
+            raise self.apps.list_error
+        return sorted({a.resource_group for a in self.apps.apps})
+
+    def resource_group_exists(self, resource_group: str) -> bool:
+        return resource_group in self.resource_groups_tagged("azd-env-name", "")
+
+
 def fake_ports(apps: FakeApps, *, http: Any = None, phones: FakePhones | None = None) -> AzurePorts:
     """An AzurePorts bundle of fakes; the ports a test does not reach stay None (a call would fail loudly)."""
     return AzurePorts(
@@ -189,5 +204,5 @@ def fake_ports(apps: FakeApps, *, http: Any = None, phones: FakePhones | None = 
         phone_numbers_for=(lambda endpoint: phones) if phones is not None else None,
         subscriptions=None,  # type: ignore[arg-type]
         providers=None,  # type: ignore[arg-type]
-        resources=None,  # type: ignore[arg-type]
+        resources=FakeGroups(apps),  # type: ignore[arg-type]
     )

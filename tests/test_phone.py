@@ -264,7 +264,7 @@ async def test_restart_by_app_name_and_by_service_tag() -> None:
 
 async def test_restart_problems_are_described_not_raised() -> None:
     env = {"AZURE_RESOURCE_GROUP": "rg-dev"}
-    assert (await restart_backend(fake_ports(FakeApps([])), {}, "x")).startswith("not restarted: the environment has no AZURE_RESOURCE_GROUP")
+    assert (await restart_backend(fake_ports(FakeApps([])), {}, "x")).startswith("not restarted: no resource group tagged azd-env-name=")
     missing = await restart_backend(fake_ports(FakeApps([_backend()])), env, "nope")
     assert missing.startswith("not restarted: no Container App named or tagged 'nope'") and "az containerapp revision restart" in missing
     failing = await restart_backend(fake_ports(FakeApps([_backend()], restart_error=RuntimeError("AuthorizationFailed: no"))), env, "rtaudio-server")

@@ -406,8 +406,10 @@ async def test_unattended_values(accel: Path) -> None:
     assert (await results_of(make_ctx(accel), "hooks.unattended"))["hooks.unattended"].status == "pass"
     values = {k: v for k, v in HEALTHY_ENV.items() if k not in ("TF_INIT_SKIP_INTERACTIVE", "EASYAUTH_ENABLED")}
     r = (await results_of(make_ctx(accel, values=values), "hooks.unattended"))["hooks.unattended"]
-    assert r.status == "fail" and "Use these values?" in r.detail and "EasyAuth" in r.detail
-    assert "azd env set TF_INIT_SKIP_INTERACTIVE true" in r.fix and "azd env set EASYAUTH_ENABLED true" in r.fix
+    assert r.status == "fail" and "Use these values?" in r.detail
+    assert "azd env set TF_INIT_SKIP_INTERACTIVE true" in r.fix
+    # EASYAUTH_ENABLED=true would claim EasyAuth is on: a timed menu is never "pre-answered"
+    assert "EasyAuth" not in r.detail and "EASYAUTH_ENABLED" not in r.fix
     # any of the alternatives satisfies the state question
     for extra in ({"LOCAL_STATE": "true"},
                   {"RS_RESOURCE_GROUP": "rg", "RS_STORAGE_ACCOUNT": "st", "RS_CONTAINER_NAME": "c", "RS_STATE_KEY": "k"}):
@@ -415,10 +417,10 @@ async def test_unattended_values(accel: Path) -> None:
         assert r.status == "pass", (extra, r.detail)
     partial = values | {"RS_RESOURCE_GROUP": "rg", "EASYAUTH_ENABLED": "true"}
     assert (await results_of(make_ctx(accel, values=partial), "hooks.unattended"))["hooks.unattended"].status == "fail"
-    # only timed prompts left: a warning
-    warn_only = dict(HEALTHY_ENV)
-    del warn_only["ACS_SOURCE_PHONE_NUMBER"]
-    assert (await results_of(make_ctx(accel, values=warn_only), "hooks.unattended"))["hooks.unattended"].status == "warn"
+    # only timed menus left (no phone number, no EasyAuth answer): they skip themselves, nothing to set
+    timed_only = {k: v for k, v in HEALTHY_ENV.items() if k not in ("ACS_SOURCE_PHONE_NUMBER", "EASYAUTH_ENABLED")}
+    r = (await results_of(make_ctx(accel, values=timed_only), "hooks.unattended"))["hooks.unattended"]
+    assert r.status == "pass" and "timed menus that skip themselves" in r.detail and "phone" in r.detail
 
 
 async def test_unattended_location_from_tfvars(accel: Path) -> None:

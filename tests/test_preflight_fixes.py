@@ -81,7 +81,7 @@ async def test_unattended_fix_with_defaults(accel: Path) -> None:
     assert result.status == "fail"
     plan = plan_fix(ctx, result)
     assert plan is not None and plan.safe and not plan.paid
-    assert [s.key for s in plan.needs_input] == ["STATE_MODE", "PREFLIGHT_LIVE_CHECKS", "EASYAUTH_ENABLED", "ACS_SOURCE_PHONE_NUMBER"]
+    assert [s.key for s in plan.needs_input] == ["STATE_MODE", "PREFLIGHT_LIVE_CHECKS"]
     assert all(s.default for s in plan.needs_input)
     assert plan.actions[0].startswith("azd env set TF_INIT_SKIP_INTERACTIVE true")
     before = snapshot(accel)
@@ -91,9 +91,7 @@ async def test_unattended_fix_with_defaults(accel: Path) -> None:
     assert azd.set_calls == [
         ("TF_INIT_SKIP_INTERACTIVE", "true"),
         ("PREFLIGHT_LIVE_CHECKS", "false"),
-        ("EASYAUTH_ENABLED", "true"),
-        ("DEPLOY_WIZARD_PHONE_SKIP", "true"),
-    ]
+    ]  # nothing for the timed menus (EasyAuth, phone), and no key that no hook reads
     assert changed(before, snapshot(accel)) == set()  # only through azd env set
 
 
@@ -104,11 +102,11 @@ async def test_unattended_fix_with_answers(accel: Path) -> None:
     result = (await results_of(ctx, "hooks.unattended"))["hooks.unattended"]
     plan = plan_fix(ctx, result)
     assert plan is not None
-    bad = await apply_fix(ctx, plan, {"STATE_MODE": "local", "ACS_SOURCE_PHONE_NUMBER": "555-1234"})
-    assert bad.status == "fail" and "E.164" in bad.detail and azd.set_calls == []
-    ok = await apply_fix(ctx, plan, {"STATE_MODE": "local", "ACS_SOURCE_PHONE_NUMBER": "+1 800 555 0199"})
+    bad = await apply_fix(ctx, plan, {"STATE_MODE": "sideways"})
+    assert bad.status == "fail" and "remote or local" in bad.detail and azd.set_calls == []
+    ok = await apply_fix(ctx, plan, {"STATE_MODE": "local"})
     assert ok.status == "fixed"
-    assert azd.set_calls == [("LOCAL_STATE", "true"), ("ACS_SOURCE_PHONE_NUMBER", "+18005550199")]
+    assert azd.set_calls == [("LOCAL_STATE", "true")]
 
 
 async def test_provider_fix_registers_only_the_missing_and_waits(accel: Path) -> None:

@@ -92,7 +92,7 @@ async def test_teardown_end_to_end_wrong_name_down_leftovers_release_and_again(t
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, TeardownScreen) and app.screen is not screen and app.screen.nothing)
         second = app.screen
-        assert "Nothing left to delete for environment dev" in text_of(second, "#teardown-plan")
+        assert "Nothing to delete for environment dev" in text_of(second, "#teardown-plan")
         assert not second.query_one("#confirm-row").display
         assert second.leftovers == [] or all(not x.automatic for x in second.leftovers)
         await until(pilot, lambda: app.state.finished is not None)

@@ -70,7 +70,7 @@ def app(service: str, name: str, *, image: str, port: int, healthy: bool = True,
 FRONT = "https://artagent-frontend-abc.eastus2.azurecontainerapps.io"
 BACK = "https://artagent-backend-abc.eastus2.azurecontainerapps.io"
 HEALTH = BACK + "/api/v1/health"
-ENV = {"AZURE_RESOURCE_GROUP": RG, "AZURE_ENV_NAME": "dev", "ACS_ENDPOINT": "https://acs-x.communication.azure.com"}
+ENV = {"AZURE_RESOURCE_GROUP": RG, "AZURE_ENV_NAME": "dev", "AZURE_SUBSCRIPTION_ID": "sub-1", "ACS_ENDPOINT": "https://acs-x.communication.azure.com"}
 
 
 def provisioned_only() -> FakeApps:

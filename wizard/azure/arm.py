@@ -155,6 +155,12 @@ class ResourcesAdapter(_ArmAdapter):
     def _group(self, name: str) -> str:
         return f"{self._sub()}/resourcegroups/{quote(name)}"
 
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]:
+        """The groups azd made for an environment: the same `$filter` azd itself sends."""
+        query = quote(f"tagName eq '{tag}' and tagValue eq '{value}'")
+        items = self._rest.pages(f"{self._sub()}/resourcegroups?$filter={query}&api-version={RESOURCES_API}", RESOURCES_API)
+        return [str(x.get("name", "")) for x in items if x.get("name")]
+
     def resource_group_exists(self, resource_group: str) -> bool:
         status, _, _ = self._rest.request("HEAD", self._group(resource_group), RESOURCES_API, ok=(204, 200, 404))
         return status != 404

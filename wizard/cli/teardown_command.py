@@ -42,8 +42,8 @@ async def run_teardown_command(
     out.write("Teardown plan\n")
     out.writelines(f"  {line}\n" for line in plan.lines())
     if plan.nothing_to_delete:
-        leftovers = [_as_dict(x) for x in find_leftovers(engine.env_values, engine.ports)]
-        out.write(f"Nothing left to delete for environment {env}.\n")
+        leftovers = [_as_dict(x) for x in find_leftovers(engine.env_values, engine.ports, env=env)]
+        out.write(f"Nothing to delete for environment {env}: {plan.nothing_reason}.\n")
         _print_leftovers(leftovers, out)
         await engine.finish()
         return EXIT_OK

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from wizard.core.env_resources import env_resource_groups
 from wizard.core.ports import AzurePorts, PhoneNumber, PhoneNumbersPort, PhoneSearchResult
 
 if TYPE_CHECKING:
@@ -322,14 +323,17 @@ async def restart_backend(ports: AzurePorts, env_values: dict[str, str], app_nam
     `azd-service-name` tag). Never raises: a restart that could not be done is described, with
     the command to do it by hand.
     """
+    env = env_values.get("AZURE_ENV_NAME", "")
     group = env_values.get("AZURE_RESOURCE_GROUP")
     manual = f"az containerapp revision restart -n {app_name} -g {group or '<resource group>'} --revision <active revision>"
-    if not group:
-        return f"not restarted: the environment has no AZURE_RESOURCE_GROUP; restart by hand: {manual}"
     try:
-        apps = await asyncio.to_thread(ports.container_apps.list_apps, group)
+        groups = await asyncio.to_thread(env_resource_groups, env, env_values, ports)
+        if not groups:
+            return f"not restarted: no resource group tagged azd-env-name={env} was found; restart by hand: {manual}"
+        group = ", ".join(groups)
+        apps = [a for g in groups for a in await asyncio.to_thread(ports.container_apps.list_apps, g)]
     except Exception as exc:  # SDK/auth errors become a description
-        return f"not restarted: cannot list the Container Apps of {group} ({_short(exc)}); restart by hand: {manual}"
+        return f"not restarted: cannot list the Container Apps of {group or env} ({_short(exc)}); restart by hand: {manual}"
     app = next((a for a in apps if a.name == app_name), None) or next(
         (a for a in apps if a.service_name == app_name), None
     )

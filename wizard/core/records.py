@@ -160,6 +160,16 @@ def list_runs(project_root: Path, env: str) -> list[PastRun]:
     return runs
 
 
+def last_done(project_root: Path, env: str, steps: tuple[str, ...]) -> str | None:
+    """Which of `steps` (e.g. provision, teardown) most recently finished done in this env's runs."""
+    for run in list_runs(project_root, env):
+        done = [s.get("id") for s in (run.summary or {}).get("steps", []) if s.get("status") == "done"]
+        for step in reversed(done):
+            if step in steps:
+                return str(step)
+    return None
+
+
 def run_to_dict(run: PastRun) -> dict[str, Any]:
     """A past run as `report --json` and the History screen show it, with its first failure."""
     summary = run.summary or {}

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.core.env_resources import env_resource_groups, provisioned
 from wizard.core.ports import AzurePorts, AzureResource
 from wizard.core.project import Project
+from wizard.core.records import last_done
 from wizard.core.step_state import StepOutcome
 from wizard.core.steps import StepId, StepStatus
 
@@ -46,16 +48,36 @@ class TeardownPlan:
     purged: tuple[AzureResource, ...]
     needs_preprovision: bool
     not_touched: tuple[str, ...] = NOT_TOUCHED
+    looked_up: bool = True  # the groups come from Azure (False: no Azure access, azd down finds them)
+    torn_down: bool = False  # this wizard's last teardown of the env came after its last provision
 
     @property
     def nothing_to_delete(self) -> bool:
-        return not self.resource_groups and not self.resources
+        """Sure only for an environment never provisioned (no subscription), or one this wizard tore
+        down since its last provision and where azd's own lookup finds no group any more.
+
+        Anything else gets `azd down`: azd finds its resources by its own means, and an empty lookup
+        here must never be the reason something keeps running and billing.
+        """
+        if not self.subscription:
+            return True
+        return self.torn_down and self.looked_up and not self.resource_groups
+
+    @property
+    def nothing_reason(self) -> str:
+        if not self.subscription:
+            return "it was never provisioned (no subscription set)"
+        return f"it was torn down and no resource group tagged azd-env-name={self.env} is left"
 
     def lines(self) -> list[str]:
         out = [f"environment:   {self.env}", f"subscription:  {self.subscription or 'not set'}"]
         if self.nothing_to_delete:
-            out.append("nothing to delete: no resource group of this environment exists any more")
+            out.append(f"nothing to delete: {self.nothing_reason}")
             return out
+        if not self.resource_groups:
+            where = "no resource group tagged azd-env-name=" + self.env + " was found" if self.looked_up else (
+                "without Azure access the wizard cannot list them")
+            out.append(f"resource groups: {where}; azd down still runs and deletes whatever azd finds")
         for group in self.resource_groups:
             members = [r for r in self.resources if r.resource_group == group]
             out.append(f"resource group {group}  ({len(members)} resources)")
@@ -94,15 +116,12 @@ def needs_preprovision(project: Project) -> bool:
 
 
 def plan_teardown(project: Project, env: str, values: dict[str, str], ports: AzurePorts | None) -> TeardownPlan:
-    groups: list[str] = []
+    """What `azd down --force --purge` will delete, found the way azd finds it (env_resources)."""
+    groups = env_resource_groups(env, values, ports) if provisioned(values) else []
     resources: list[AzureResource] = []
-    group = values.get("AZURE_RESOURCE_GROUP")
-    if group and ports is not None:
-        if ports.resources.resource_group_exists(group):
-            groups.append(group)
-            resources = ports.resources.list_resource_group(group)
-    elif group:
-        groups.append(group)
+    if ports is not None:
+        for group in groups:
+            resources.extend(ports.resources.list_resource_group(group))
     purged = tuple(r for r in resources if r.type in PURGED_TYPES)
     return TeardownPlan(
         env=env,
@@ -111,11 +130,22 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         resources=tuple(resources),
         purged=purged,
         needs_preprovision=needs_preprovision(project),
+        looked_up=ports is not None,
+        torn_down=last_done(project.root, env, ("provision", "teardown")) == "teardown",
     )
 
 
-def find_leftovers(values: dict[str, str], ports: AzurePorts | None, numbers: list[str] | None = None) -> list[Leftover]:
+def find_leftovers(
+    values: dict[str, str], ports: AzurePorts | None, numbers: list[str] | None = None, *, env: str | None = None
+) -> list[Leftover]:
+    """What is still there after `azd down`: the same lookup as the plan, and what azd never deletes."""
     found: list[Leftover] = []
+    if env and ports is not None and provisioned(values):
+        for group in env_resource_groups(env, values, ports):
+            found.append(
+                Leftover("resource-group", group, f"resource group tagged azd-env-name={env}, still there after azd down",
+                         confirm=group)
+            )
     state_rg = values.get("RS_RESOURCE_GROUP")
     if state_rg and ports is not None and ports.resources.resource_group_exists(state_rg):
         found.append(
@@ -160,7 +190,7 @@ def cleanup(leftover: Leftover, ports: AzurePorts, *, typed: str, phone_endpoint
     """Clean one leftover; refuses unless `typed` equals its confirmation text."""
     if typed != leftover.confirm:
         raise ValueError(f"confirmation does not match: type {leftover.confirm!r} to clean up {leftover.name}")
-    if leftover.kind == "state-rg":
+    if leftover.kind in ("state-rg", "resource-group"):
         ports.resources.delete_resource_group(leftover.name)
         return f"deleted resource group {leftover.name}"
     if leftover.kind == "soft-deleted" and leftover.resource is not None:
@@ -204,8 +234,8 @@ async def run_teardown_step(engine: Engine) -> StepOutcome:
         except Exception:
             numbers = []
     if plan.nothing_to_delete:
-        engine.say(step, f"Nothing left to delete for environment {plan.env}.")
-        engine.facts["leftovers"] = [_leftover_dict(x) for x in find_leftovers(values, engine.ports)]
+        engine.say(step, f"Nothing to delete for environment {plan.env}: {plan.nothing_reason}.")
+        engine.facts["leftovers"] = [_leftover_dict(x) for x in find_leftovers(values, engine.ports, env=plan.env)]
         return StepOutcome(StepStatus.DONE, detail="nothing to delete")
     if plan.needs_preprovision:
         result, failure = await engine.stream(step, engine.azd.hooks_run_argv("preprovision"))
@@ -219,7 +249,7 @@ async def run_teardown_step(engine: Engine) -> StepOutcome:
     if failure is not None:
         return StepOutcome(StepStatus.FAILED, failure)
     engine.refresh_env_values()
-    leftovers = find_leftovers(values, engine.ports, numbers)
+    leftovers = find_leftovers(values, engine.ports, numbers, env=plan.env)
     engine.facts["leftovers"] = [_leftover_dict(x) for x in leftovers]
     for leftover in leftovers:
         engine.notice(step, "warning", f"left behind: {leftover.name} — {leftover.detail}")

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from wizard.core.env_resources import env_resource_groups, provisioned
 from wizard.core.phone import ENV_KEY, backend_service, telephony_status
 from wizard.core.ports import AzurePorts, ContainerAppInfo
 from wizard.core.verify_apps import (
@@ -78,7 +79,6 @@ async def verify(
 ) -> VerifyReport:
     """Check the deployed apps of `project` in the environment `env_values`."""
     report = VerifyReport()
-    group = env_values.get("AZURE_RESOURCE_GROUP")
     services = [s for s in (project.services if project else ()) if s.host in ("containerapp", "")]
     others = [s for s in (project.services if project else ()) if s.host not in ("containerapp", "")]
     backend = backend_service(project, env_values)
@@ -86,20 +86,25 @@ async def verify(
     broken: set[str] = set()  # services whose app cannot answer (health/frontend not worth waiting for)
     placeholder: set[str] = set()
 
-    if not group:
-        report.checks.append(
-            VerifyCheck(
-                "provisioned", "check:provisioned", "fail", "The environment is not provisioned",
-                "AZURE_RESOURCE_GROUP is not set in the azd environment", "run the provision step: azd provision",
-                kb_id="not-provisioned",
-            )
-        )
-        await _telephony(report, env_values, ports)
-        return report
-
+    env = env_values.get("AZURE_ENV_NAME", "")
     apps: list[ContainerAppInfo] = []
+    group = env_values.get("AZURE_RESOURCE_GROUP") or f"the groups tagged azd-env-name={env}"
     try:
-        apps = await asyncio.to_thread(ports.container_apps.list_apps, group)
+        groups = await asyncio.to_thread(env_resource_groups, env, env_values, ports) if provisioned(env_values) else []
+        if not groups:
+            report.checks.append(
+                VerifyCheck(
+                    "provisioned", "check:provisioned", "fail", "The environment is not provisioned",
+                    f"no resource group tagged azd-env-name={env} (and no AZURE_RESOURCE_GROUP) exists",
+                    "run the provision step: azd provision",
+                    kb_id="not-provisioned",
+                )
+            )
+            await _telephony(report, env_values, ports)
+            return report
+        group = ", ".join(groups)
+        for name in groups:
+            apps.extend(await asyncio.to_thread(ports.container_apps.list_apps, name))
     except Exception as exc:
         report.checks.append(
             VerifyCheck(

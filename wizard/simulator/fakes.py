@@ -155,6 +155,12 @@ class SimResources:
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
 
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]:
+        """Groups of this environment's cloud whose tag matches (a group recorded without tags is the env's)."""
+        state = self.cloud.read()
+        return [name for name, group in state["resource_groups"].items()
+                if (group.get("tags") or {}).get(tag, value) == value and name != state.get("state_rg")]
+
     def list_resource_group(self, resource_group: str) -> list[AzureResource]:
         group = self.cloud.read()["resource_groups"].get(resource_group)
         if group is None:

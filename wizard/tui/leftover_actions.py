@@ -13,6 +13,7 @@ from typing import Any
 from wizard.core.teardown import Leftover, cleanup, find_leftovers, plan_teardown
 
 KIND_TITLES = {
+    "resource-group": "resource group still there",
     "state-rg": "terraform state resource group",
     "soft-deleted": "soft-deleted account",
     "phone-number": "phone number",
@@ -52,7 +53,8 @@ async def read_plan(engine: Any, env: str) -> tuple[Any, list[Leftover]]:
     plan = await asyncio.to_thread(plan_teardown, engine.project, env, values, engine.ports)
     leftovers: list[Leftover] = []
     if plan.nothing_to_delete:
-        leftovers = await asyncio.to_thread(find_leftovers, values, engine.ports, await list_numbers(values, engine.ports))
+        numbers = await list_numbers(values, engine.ports)
+        leftovers = await asyncio.to_thread(lambda: find_leftovers(values, engine.ports, numbers, env=env))
     return plan, leftovers
 
 
@@ -69,6 +71,7 @@ async def list_numbers(values: dict[str, str], ports: Any) -> list[str]:
 
 def what_happens(leftover: Leftover) -> str:
     return {
+        "resource-group": f"Delete resource group {leftover.name} and everything in it: azd down left it behind.",
         "state-rg": f"Delete resource group {leftover.name} and the terraform state in it. "
         "Terraform can no longer see what it created for this environment.",
         "soft-deleted": f"Purge {leftover.name} permanently: it cannot be recovered, and its name is free again.",

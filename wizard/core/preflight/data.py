@@ -64,7 +64,8 @@ FLOOR_WHEN_ANY = ("Microsoft.Communication",)
 
 # Values the accelerator's hooks read from the terminal when unset (accelerator-facts §3.4).
 # Each group applies only when the hook scripts mention one of its keys.
-# severity: fail = the hook dies on closed stdin; warn = a timed prompt that EOF skips.
+# severity: fail = the hook dies on closed stdin; warn = it asks (EOF answers no); timed = a menu that
+# skips itself on a closed stdin after its timeout: nothing to pre-answer, so no fix sets anything for it.
 UNATTENDED: tuple[dict[str, object], ...] = (
     {
         "id": "location",
@@ -95,20 +96,21 @@ UNATTENDED: tuple[dict[str, object], ...] = (
         "inputs": (("PREFLIGHT_LIVE_CHECKS", "Let the hook repeat the Azure checks (true/false; the wizard already ran them)", "false"),),
     },
     {
+        # EASYAUTH_ENABLED=true would not skip a menu: it tells the hook (and teardown, and verify)
+        # that EasyAuth IS on. The menu skips itself; never pre-answer it.
         "id": "easyauth",
         "any_of": (("EASYAUTH_ENABLED",),),
         "mentions": ("EASYAUTH_ENABLED",),
-        "severity": "warn",
-        "why": "postprovision shows an EasyAuth menu (15 s timeout)",
-        "inputs": (("EASYAUTH_ENABLED", "Skip the EasyAuth menu (true = skip; enable later with enable-easyauth.sh)", "true"),),
+        "severity": "timed",
+        "why": "postprovision shows an EasyAuth menu that skips itself after 15 s",
+        "inputs": (),
     },
     {
         "id": "phone",
-        "any_of": (("ACS_SOURCE_PHONE_NUMBER",), ("DEPLOY_WIZARD_PHONE_SKIP",)),
+        "any_of": (("ACS_SOURCE_PHONE_NUMBER",),),
         "mentions": ("ACS_SOURCE_PHONE_NUMBER",),
-        "severity": "warn",
-        "why": "postprovision shows a phone-number menu (10 s timeout)",
-        "inputs": (("ACS_SOURCE_PHONE_NUMBER", "Phone number for calls in E.164 (+18001234567), or `skip`", "skip"),),
+        "severity": "timed",
+        "why": "postprovision shows a phone-number menu that skips itself after 10 s (the Phone step sets a number)",
+        "inputs": (),
     },
 )
-PHONE_SKIP_KEY = "DEPLOY_WIZARD_PHONE_SKIP"

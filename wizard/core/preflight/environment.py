@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from wizard.core.preflight.common import hook_scripts
-from wizard.core.preflight.data import PHONE_SKIP_KEY, PLACEHOLDER_IMAGES
+from wizard.core.preflight.data import PLACEHOLDER_IMAGES
 from wizard.core.preflight.model import PASS, SKIP, WARN, Outcome, PreflightContext
 
 
@@ -48,8 +48,6 @@ async def check_phone(ctx: PreflightContext) -> Outcome:
     number = values.get("ACS_SOURCE_PHONE_NUMBER")
     if number:
         return Outcome(PASS, f"phone number {number}")
-    if (values.get(PHONE_SKIP_KEY) or "").lower() == "true":
-        return Outcome(PASS, "no phone number by choice: telephony stays disabled")
     return Outcome(
         WARN,
         "no phone number (ACS_SOURCE_PHONE_NUMBER): telephony will be disabled (`ACS TELEPHONY DISABLED`); "

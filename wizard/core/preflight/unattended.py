@@ -8,11 +8,10 @@ import re
 from typing import Any
 
 from wizard.core.preflight.common import HookScripts, hook_scripts
-from wizard.core.preflight.data import PHONE_SKIP_KEY, UNATTENDED
+from wizard.core.preflight.data import UNATTENDED
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, InputSpec, Outcome, PreflightContext
 
-TRUE_FLAGS = ("TF_INIT_SKIP_INTERACTIVE", "LOCAL_STATE", "AZD_SKIP_INTERACTIVE", PHONE_SKIP_KEY)
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+TRUE_FLAGS = ("TF_INIT_SKIP_INTERACTIVE", "LOCAL_STATE", "AZD_SKIP_INTERACTIVE")
 DEFAULT_LOCATION = "eastus2"
 
 
@@ -47,9 +46,10 @@ def tfvars_location(ctx: PreflightContext) -> str | None:
 
 
 def unmet(ctx: PreflightContext, scripts: HookScripts) -> list[dict[str, Any]]:
+    """Groups whose prompt would block or die on a closed stdin (timed menus skip themselves)."""
     out = []
     for group in applicable_groups(scripts):
-        if group_met(group, ctx.env_values):
+        if group["severity"] == "timed" or group_met(group, ctx.env_values):
             continue
         if group["id"] == "location" and tfvars_location(ctx):
             continue  # preprovision falls back to params/main.tfvars.<env>.json
@@ -81,14 +81,7 @@ def env_updates(answers: dict[str, str], specs: list[InputSpec]) -> tuple[dict[s
                 updates["TF_INIT_SKIP_INTERACTIVE"] = "true"
             else:
                 errors.append(f"STATE_MODE must be remote or local, not {value!r}")
-        elif spec.key == "ACS_SOURCE_PHONE_NUMBER":
-            if value.lower() in ("", "skip", "none", "no"):
-                updates[PHONE_SKIP_KEY] = "true"
-            elif E164.match(value.replace(" ", "")):
-                updates["ACS_SOURCE_PHONE_NUMBER"] = value.replace(" ", "")
-            else:
-                errors.append(f"{value!r} is not an E.164 number (+18001234567); answer `skip` to leave telephony off")
-        elif spec.key in ("PREFLIGHT_LIVE_CHECKS", "EASYAUTH_ENABLED"):
+        elif spec.key == "PREFLIGHT_LIVE_CHECKS":
             if value.lower() not in ("true", "false"):
                 errors.append(f"{spec.key} must be true or false, not {value!r}")
             else:
@@ -111,7 +104,12 @@ async def check_unattended(ctx: PreflightContext) -> Outcome:
         return Outcome(SKIP, "no environment yet; these values are checked once it exists")
     missing = unmet(ctx, scripts)
     if not missing:
-        return Outcome(PASS, f"{len(groups)} prompt(s) pre-answered: " + ", ".join(g["id"] for g in groups))
+        answered = [g["id"] for g in groups if g["severity"] != "timed"]
+        timed = [g["id"] for g in groups if g["severity"] == "timed"]
+        parts = [f"{len(answered)} prompt(s) pre-answered: {', '.join(answered)}"] if answered else []
+        if timed:
+            parts.append(f"timed menus that skip themselves on a closed stdin: {', '.join(timed)}")
+        return Outcome(PASS, "; ".join(parts))
     status = FAIL if any(g["severity"] == "fail" for g in missing) else WARN
     detail = "; ".join(str(g["why"]) for g in missing)
     specs = input_specs(ctx, missing)

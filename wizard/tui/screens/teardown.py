@@ -26,9 +26,10 @@ from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
 
 
-def plan_text(lines: list[str], nothing: bool, env: str) -> Text:
+def plan_text(lines: list[str], nothing: str | None, env: str) -> Text:
+    """`nothing`: why there is nothing to delete (None when azd down will run)."""
     if nothing:
-        text = Text(f"Nothing left to delete for environment {env}.\n", style="bold green")
+        text = Text(f"Nothing to delete for environment {env}: {nothing}.\n", style="bold green")
     else:
         text = Text("What will be deleted\n", style="bold")
     for line in lines:
@@ -156,7 +157,8 @@ class TeardownScreen(WizardScreen):
             return
         self.nothing = plan.nothing_to_delete
         self.plan_lines = plan.lines()
-        self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), self.nothing, self.env))
+        reason = plan.nothing_reason if self.nothing else None
+        self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), reason, self.env))
         if self.nothing:  # a second teardown: say so, list what is still around, delete nothing
             self.show_leftovers(leftovers)
             self.wizard.finish_run()
