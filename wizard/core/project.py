@@ -66,6 +66,11 @@ class Hook:
         return found
 
     @property
+    def chained(self) -> bool:
+        """`run` holds several commands: its scripts are started by the shell, not by azd."""
+        return len(re.split(r"\s*(?:;|&&|\|\||\n)\s*", self.run.strip().rstrip(";"))) > 1
+
+    @property
     def target(self) -> str:
         return f"hook:{self.name}" if not self.service else f"hook:{self.service}/{self.name}"
 
@@ -89,13 +94,15 @@ class Service:
 
     @property
     def found_by_tag(self) -> bool:
-        """azd finds these hosts by the `azd-service-name` tag unless `resourceName` is set."""
+        """azd finds these hosts by the `azd-service-name` tag unless `resourceName` is set.
+
+        AKS is not among them: azd finds the cluster from AZD_AKS_CLUSTER / resourceName first.
+        """
         return self.resource_name is None and self.host in (
             "containerapp",
             "appservice",
             "function",
             "staticwebapp",
-            "aks",
             "containerapp-job",
         )
 

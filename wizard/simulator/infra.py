@@ -58,8 +58,13 @@ def sim_model(project: Project, env: str, values: dict[str, str]) -> InfraModel:
         if not resource.name:
             resource.name = fallback_name(resource, token)
     if model.provider == "terraform":
-        model.resources.sort(key=lambda r: RANK.get(r.source_type, 2 if r.arm_type else 3))
+        model.resources.sort(key=lambda r: RANK.get(r.source_type, 2 if _own_resource(r) else 3))
     return model
+
+
+def _own_resource(resource: Resource) -> bool:
+    """An ARM resource of its own (role assignments and non-ARM helpers come after, as terraform orders them)."""
+    return bool(resource.arm_type) and not (resource.arm_type or "").startswith("Microsoft.Authorization/")
 
 
 def fallback_name(resource: Resource, token: str) -> str:

@@ -279,14 +279,16 @@ class _Reader:
             arm_type = f"{parent_type}/{arm_type}"
         self.model.add_namespace(arm_type)
         body = _body(decl.value)
-        for scope, active, condition in self._iterations(inst, decl):
+        looped = decl.value is not None and _body_kind(decl.value) == "for"
+        for index, (scope, active, condition) in enumerate(self._iterations(inst, decl)):
             inst.eval.locals.append(scope)
             try:
                 obj = inst.eval.eval(body) if body else {}
             finally:
                 inst.eval.locals.pop()
             obj = obj if isinstance(obj, dict) else {}
-            resource = Resource(arm_type, ".".join((*inst.path, decl.name)), Where(inst.file.path, decl.line),
+            symbol = ".".join((*inst.path, decl.name)) + (f"[{index}]" if looped else "")
+            resource = Resource(arm_type, symbol, Where(inst.file.path, decl.line),
                                 condition=condition, active=active, module=inst.path, source_type=decl.target,
                                 group=inst.group)
             self._fill(resource, obj, inst, decl)

@@ -46,6 +46,10 @@ class HookScripts:
     helpers: list[Path] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)
+    # scripts a multi-command `run` starts from the shell (`chmod +x ./a.sh; ./a.sh`): sh runs a
+    # script without `#!` itself, and a `chmod` in the same line sets the run bit first
+    from_shell: set[Path] = field(default_factory=set)
+    chmodded: set[Path] = field(default_factory=set)
 
     @property
     def all_text(self) -> str:
@@ -77,6 +81,10 @@ def read_hook_scripts(ctx: PreflightContext) -> HookScripts:
                 if path not in [p for _, p in found.missing]:
                     found.missing.append((hook.name, path))
                 continue
+            if hook.chained:
+                found.from_shell.add(path)
+                if re.search(r"\bchmod\b[^;&|]*" + re.escape(path.name), hook.run):
+                    found.chmodded.add(path)
             if path in [p for _, p in found.hook_scripts]:
                 continue
             found.hook_scripts.append((hook.name, path))

@@ -167,9 +167,9 @@ def inspect_scripts(scripts: HookScripts, platform: str) -> dict[str, list[Path]
         if path.suffix in (".sh", ".bash", "") and b"\r\n" in raw:
             out["crlf"].append(path)
         if path in hook_paths:
-            if path.suffix in (".sh", ".bash", "") and not raw.startswith(b"#!"):
+            if path.suffix in (".sh", ".bash", "") and not raw.startswith(b"#!") and path not in scripts.from_shell:
                 out["no_shebang"].append(path)
-            if not platform.startswith("win") and path.suffix != ".ps1":
+            if not platform.startswith("win") and path.suffix != ".ps1" and path not in scripts.chmodded:
                 mode = path.stat().st_mode
                 if not mode & stat.S_IXUSR:
                     out["no_exec"].append(path)
