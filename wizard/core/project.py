@@ -87,6 +87,13 @@ class Service:
     resource_name: str | None = None
     condition: str | None = None  # azure.yaml `condition:` (`${VAR}`): deployed only when true
 
+    def enabled(self, env_values: dict[str, str]) -> bool:
+        """azure.yaml `condition: ${VAR}`: azd deploys the service only when it is true (1, t, true)."""
+        if self.condition is None:
+            return True
+        value = re.sub(r"\$\{([A-Za-z_]\w*)\}", lambda m: env_values.get(m.group(1), ""), self.condition)
+        return value.strip().lower() in ("1", "t", "true")
+
     @property
     def needs_local_docker(self) -> bool:
         """azd builds images locally unless `docker.remoteBuild` is set (or the host builds none)."""

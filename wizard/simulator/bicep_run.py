@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from wizard.core.infra import ENV_TAG, InfraModel, Resource
-from wizard.core.infra.types import create_seconds, purge_display
+from wizard.core.infra.types import create_seconds, purge_display, purged_first
 from wizard.simulator.cloud import LOCATION_NAMES, SUBSCRIPTION_ID, SUBSCRIPTION_NAME
 from wizard.simulator.console import duration_text, go_duration_ms
 from wizard.simulator.infra import arm_id, output_values
@@ -32,6 +32,11 @@ PROVIDER_ERROR = (
     "MissingSubscriptionRegistration: The subscription is not registered to use namespace '{namespace}'. "
     "See https://aka.ms/rps-not-found for how to register subscriptions."
 )
+
+
+# the order azd purges in after deleting the groups (bicep_provider.go: key vaults, HSMs, app
+# configurations, API Management, then cognitive accounts by kind)
+PURGE_ORDER = ("Key Vault", "Managed HSM", "App Configuration", "API Management", "Cognitive Account")
 
 
 def _jitter(name: str) -> float:
@@ -116,13 +121,34 @@ def _failure(sim: Sim, resource: Resource, state: dict[str, object]) -> str | No
     return None
 
 
+def _purge(sim: Sim, resources: list[dict[str, str]], purge: bool) -> None:
+    for res in resources:
+        text = f"Purging {purge_display(res['type'])}: {res['name']}"
+        sim.console.line(text)
+        if purge:
+            sim.console.wait(5)
+            sim.console.line(f"  (✓) Done: {text}")
+        else:
+            sim.console.line(f"  (-) Skipped: {text}")
+
+
+def _count_text(resources: list[dict[str, str]]) -> str:
+    """azd's itemsCountAsText: `1 Key Vault and 2 Cognitive Account`."""
+    counts: dict[str, int] = {}
+    for res in resources:
+        kind = purge_display(res["type"]) or ""
+        if res["type"] == "Microsoft.CognitiveServices/accounts":
+            kind = res.get("kind") or kind  # azd groups cognitive accounts by kind
+        counts[kind] = counts.get(kind, 0) + 1
+    tokens = [f"{n} {kind}" for kind, n in counts.items()]
+    return tokens[0] if len(tokens) == 1 else ", ".join(tokens[:-1]) + " and " + tokens[-1]
+
+
 def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
     from wizard.simulator.lifecycle import forget_outputs, groups_of_env
 
     c = sim.console
     c.line("Discovering resources to delete...")
-    c.line("Deleting your resources can take some time.")
-    c.line()
     groups = groups_of_env(sim)
     if not groups:
         c.line("  (✓) Done: No Azure resources were found.")
@@ -131,23 +157,27 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
         return 0
     if not force:
         return c.error("deleting infrastructure: error deleting Azure resources: user denied delete confirmation")
+    c.line("Deleting your resources can take some time.")
+    c.line()
     state = sim.cloud.read()
-    doomed = [res for g in groups for res in state["resource_groups"][g]["resources"] if purge_display(res["type"])]
-    if doomed and not purge:
-        c.line(f"WARNING: The following operation will delete {len(doomed)} resource(s) that are soft-deleted "
-               "by default: they keep their names until purged.")
-    for res in doomed:
-        text = f"Purging {purge_display(res['type'])}: {res['name']}"
-        if purge:
-            c.line(text)
-            c.wait(5)
-            c.line(f"  (✓) Done: {text}")
-        else:
-            c.line(f"  (-) Skipped: {text}")
+    held = [res for g in groups for res in state["resource_groups"][g]["resources"]]
+    if purge:  # Log Analytics workspaces are force-deleted while their group still exists
+        _purge(sim, [r for r in held if purged_first(r["type"])], purge=True)
     for group in groups:
         c.line(f"Deleting resource group {group}")
         c.wait(60)
         c.line(f"  (✓) Done: Deleted resource group {group}")
+    later = sorted((r for r in held if purge_display(r["type"]) and not purged_first(r["type"])),
+                   key=lambda r: PURGE_ORDER.index(purge_display(r["type"])) if purge_display(r["type"]) in PURGE_ORDER
+                   else len(PURGE_ORDER))
+    if later and not purge:
+        c.line(f"WARNING: The following operation will delete {_count_text(later)}.")
+        c.line("These resources have soft delete enabled allowing them to be recovered for a period or time after "
+               "deletion. During this period, their names may not be reused. In the future, you can use the "
+               "argument --purge to skip this confirmation.")
+        c.line()
+        c.line()
+    _purge(sim, later, purge)
     with sim.cloud.edit() as edited:
         for group in groups:
             for res in edited["resource_groups"].pop(group, {"resources": []})["resources"]:

@@ -34,7 +34,7 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     c = sim.console
     if (code := require_login(sim)) is not None:
         return code
-    services = [s for s in sim.project.services if only in (None, s.name)]
+    services = [s for s in sim.project.services if only in (None, s.name) and s.enabled(sim.values)]
     if only and not services:
         return c.error(f"service name '{only}' doesn't exist")
     c.line()

@@ -86,5 +86,9 @@ def purge_display(arm_type: str | None) -> str | None:
     return str(value) if value else None
 
 
+def purged_first(arm_type: str | None) -> bool:
+    return bool(arm_type_facts(arm_type).get("purge_first"))
+
+
 def host_types() -> list[str]:
     return [k for k, v in _table().get("types", {}).items() if (v or {}).get("host")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import stat
 from pathlib import Path
 
@@ -99,16 +98,8 @@ def _host_tagged(facts: InfraModel, service: str) -> list[Resource]:
     return [r for r in facts.tagged(service) if r.is_host or r.arm_type is None]
 
 
-def _service_enabled(ctx: PreflightContext, condition: str | None) -> bool:
-    """azure.yaml `condition: ${VAR}`: azd deploys the service only when it evaluates to true."""
-    if condition is None:
-        return True
-    value = re.sub(r"\$\{([A-Za-z_]\w*)\}", lambda m: ctx.env_values.get(m.group(1), ""), str(condition))
-    return value.strip().lower() in ("1", "t", "true")
-
-
 async def check_service_tags(ctx: PreflightContext) -> Outcome:
-    gated = [s for s in ctx.project.services if s.found_by_tag and not _service_enabled(ctx, s.condition)]
+    gated = [s for s in ctx.project.services if s.found_by_tag and not s.enabled(ctx.env_values)]
     services = [s for s in ctx.project.services if s.found_by_tag and s not in gated]
     skipped = f"; skipped (condition false): {', '.join(s.name for s in gated)}" if gated else ""
     if not services:
