@@ -15,15 +15,16 @@ from typing import Any
 from wizard.simulator.console import duration_text, go_duration
 from wizard.simulator.lifecycle import Sim, require_login
 
-# host -> (Packaging detail, Publishing detail, Deploying details), as azd's service targets report them
-PROGRESS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "containerapp": ("", "Pushing container image", ("Updating container app revision",)),
-    "appservice": ("Compressing deployment artifacts", "", ("Fetching endpoints for app service",)),
-    "function": ("Compressing deployment artifacts", "", ("Uploading deployment package",
-                                                          "Fetching endpoints for function app")),
-    "staticwebapp": ("", "", ("Retrieving deployment token", "swa cli deploy", "Verifying deployment",
+# host -> (Packaging details, Publishing details, Deploying details), azd's `NewServiceProgress` strings
+PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "containerapp": ((), ("Pushing container image",), ("Updating container app revision", "Fetching endpoints for service")),
+    "appservice": (("Compressing deployment artifacts",), (), ("Fetching endpoints for app service",)),
+    "function": (("Compressing deployment artifacts",), (), ("Uploading deployment package",
+                                                             "Fetching endpoints for function app")),
+    "staticwebapp": ((), (), ("Retrieving deployment token", "swa cli deploy", "Verifying deployment",
                               "Fetching endpoints for static web app")),
 }
+REMOTE_BUILD = ("Packing remote build context", "Uploading remote build context", "Running remote build")
 TAG_MISSING = (
     "resource not found: unable to find a resource tagged with 'azd-service-name: {svc}'. Ensure the service "
     "resource is correctly tagged in your infrastructure configuration, and rerun provision"
@@ -53,19 +54,28 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     if sim.legacy:
         return _deploy_legacy(sim, services, found)
     for s in services:
-        detail = _progress(found[s.name])[0]
-        c.line(f"  {s.name}: Packaging" + (f" ({detail})" if detail else ""))
+        c.line(f"  {s.name}: Packaging")
+        for detail in _progress(found[s.name], s)[0]:
+            c.line(f"  {s.name}: Packaging ({detail})")
         c.wait(2)
+    started = c.sim_clock  # azd counts elapsed time from the first phase after packaging
+
+    def stamp() -> str:
+        elapsed = c.sim_clock - started
+        return f" [{go_duration(elapsed)}]" if elapsed >= 1 else ""
+
     errors: list[str] = []
     for s in services:
-        c.wait(3)
         if found[s.name] is None:
+            c.wait(3)
             chain = f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}"
-            c.line(f"  {s.name}: Failed ({chain}) [{go_duration(c.sim_clock)}]")
+            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
             errors.append(chain)
-        else:
-            detail = _progress(found[s.name])[1]
-            c.line(f"  {s.name}: Publishing" + (f" ({detail})" if detail else "") + f" [{go_duration(c.sim_clock)}]")
+            continue
+        c.line(f"  {s.name}: Publishing")  # real azd 1.31.2 prints no elapsed time while publishing
+        for detail in _progress(found[s.name], s)[1]:
+            c.line(f"  {s.name}: Publishing ({detail})")
+            c.wait(3)
     if sim.scenario == "hang":
         while True:
             time.sleep(3600)
@@ -75,11 +85,12 @@ def deploy(sim: Sim, only: str | None = None) -> int:
         if target is None:
             continue
         c.wait(25)
-        for detail in _progress(target)[2]:
-            c.line(f"  {s.name}: Deploying ({detail}) [{go_duration(c.sim_clock)}]")
-            c.wait(3)
+        c.line(f"  {s.name}: Deploying{stamp()}")
+        for detail in _progress(target, s)[2]:
+            c.line(f"  {s.name}: Deploying ({detail}){stamp()}")
+            c.wait(0.3)
         _ship(sim, s.name, target)
-        c.line(f"  {s.name}: Done [{go_duration(c.sim_clock)}]")
+        c.line(f"  {s.name}: Done{stamp()}")
         endpoints.append(f"- Endpoint: {target['url'].rstrip('/')}/ ")
     for line in endpoints:
         c.line(line)
@@ -96,8 +107,12 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     return 0
 
 
-def _progress(target: dict[str, Any] | None) -> tuple[str, str, tuple[str, ...]]:
-    return PROGRESS.get((target or {}).get("host", "containerapp"), PROGRESS["containerapp"])
+def _progress(target: dict[str, Any] | None, service: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    host = (target or {}).get("host", "containerapp")
+    package, publish, deploy_ = PROGRESS.get(host, PROGRESS["containerapp"])
+    if host == "containerapp" and getattr(service, "remote_build", False):
+        publish = REMOTE_BUILD
+    return package, publish, deploy_
 
 
 def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
@@ -117,7 +132,7 @@ def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
             while True:
                 time.sleep(3600)
         c.wait(20)
-        c.line(f"Deploying service {s.name} ({_progress(app)[2][0]})")
+        c.line(f"Deploying service {s.name} ({_progress(app, s)[2][0]})")
         _ship(sim, s.name, app)
         c.line(f"  (✓) Done: Deploying service {s.name}")
         c.line(f"  - Endpoint: {app['url'].rstrip('/')}/ ")
