@@ -166,3 +166,14 @@ def test_reads_are_hermetic(template: str, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("WEB_HOST", "appservice")
     model = read_infra(load_project(PROJECTS / template), ENV)
     assert all("elsewhere" not in (r.name or "") for r in model.resources)
+
+
+async def test_infra_read_check_lists_what_is_not_modelled(tmp_path: Path) -> None:
+    root = copy_project(tmp_path, "bicep-shapes")
+    r = (await results_of(make_ctx(root), "project.infra_read"))["project.infra_read"]
+    assert r.status == "pass" and r.detail.startswith("7 resource(s) in 4 bicep file(s)"), r.detail
+    main = root / "infra/main.bicep"
+    main.write_text(main.read_text() + "\nmodule stack 'br/public:avm/ptn/example/stack:0.1.0' = {\n"
+                    "  name: 'stack'\n  scope: rg\n  params: {}\n}\n")
+    r = (await results_of(make_ctx(root), "project.infra_read"))["project.infra_read"]
+    assert r.status == "warn" and "infra/main.bicep:" in r.detail and "avm/ptn/example/stack" in r.detail

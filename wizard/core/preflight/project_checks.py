@@ -69,6 +69,25 @@ async def check_azure_yaml(ctx: PreflightContext) -> Outcome:
     return Outcome(PASS, summary)
 
 
+# -- what the infra read could not model ---------------------------------------------------------
+async def check_infra_read(ctx: PreflightContext) -> Outcome:
+    """Say up front what the wizard (its checks, and the simulator) could not read in the infra."""
+    if not ctx.project.infra_dir.is_dir():
+        return Outcome(SKIP, "infra folder missing (see project.azure_yaml)")
+    facts = await infra_facts(ctx)
+    created = [r for r in facts.active if r.arm_type]
+    summary = f"{len(created)} resource(s) in {len(facts.files)} {facts.provider} file(s)"
+    if facts.errors:
+        return Outcome(WARN, f"{summary}; the template has errors: " + "; ".join(facts.errors[:3]),
+                       "fix the template: azd provision would fail on it")
+    if facts.unmodelled:
+        listed = facts.unmodelled_text()
+        return Outcome(WARN, f"{summary}; not modelled (checks and the simulator leave these out): "
+                       + "; ".join(listed[:5]) + (f"; and {len(listed) - 5} more" if len(listed) > 5 else ""),
+                       data={"unmodelled": listed})
+    return Outcome(PASS, summary)
+
+
 # -- service tags --------------------------------------------------------------------------------
 def tag_block(provider: str, service: str) -> str:
     if provider == "terraform":
