@@ -134,7 +134,7 @@ def model_for(sim: Sim) -> InfraModel:
 
 def warn_unmodelled(sim: Sim, model: InfraModel) -> None:
     """Say up front what the simulation leaves out (one line per construct the model cannot read)."""
-    for text in model.unmodelled_text():
+    for text in model.unmodelled_text(sim.project.root):
         sim.console.line(f"WARNING: (simulator) not modelled, left out of this simulation: {text}")
 
 

@@ -151,5 +151,6 @@ class InfraModel:
         return [r for r in self.hosts if r.active is not False and r.service_tag is None
                 and (r.service_expr or not r.tags_known)]
 
-    def unmodelled_text(self) -> list[str]:
-        return [u.text(self.root) for u in self.unmodelled]
+    def unmodelled_text(self, root: Path | None = None) -> list[str]:
+        """`file:line: what` per construct, paths relative to `root` (default: the infra folder)."""
+        return [u.text(root or self.root) for u in self.unmodelled]

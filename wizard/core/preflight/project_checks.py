@@ -81,7 +81,7 @@ async def check_infra_read(ctx: PreflightContext) -> Outcome:
         return Outcome(WARN, f"{summary}; the template has errors: " + "; ".join(facts.errors[:3]),
                        "fix the template: azd provision would fail on it")
     if facts.unmodelled:
-        listed = facts.unmodelled_text()
+        listed = facts.unmodelled_text(ctx.project.root)
         return Outcome(WARN, f"{summary}; not modelled (checks and the simulator leave these out): "
                        + "; ".join(listed[:5]) + (f"; and {len(listed) - 5} more" if len(listed) > 5 else ""),
                        data={"unmodelled": listed})
