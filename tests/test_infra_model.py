@@ -12,7 +12,8 @@ import pytest
 
 from tests.test_preflight import HEALTHY_ENV, FakeTools, make_ctx, results_of
 from wizard.core.infra import read_infra
-from wizard.core.infra.expr import BICEP, HCL, Evaluator, Unknown, parse
+from wizard.core.infra.evaluate import Evaluator, Unknown
+from wizard.core.infra.expr import BICEP, HCL, parse
 from wizard.core.project import load_project
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"

@@ -17,7 +17,7 @@ from wizard.core.infra import ENV_TAG, InfraModel, Resource
 from wizard.core.infra.types import create_seconds, purge_display, purged_first
 from wizard.simulator.cloud import LOCATION_NAMES, SUBSCRIPTION_ID, SUBSCRIPTION_NAME
 from wizard.simulator.console import duration_text, go_duration_ms
-from wizard.simulator.infra import arm_id, output_values
+from wizard.simulator.infra import arm_id, output_values, soft_deleted_by_down
 
 if TYPE_CHECKING:
     from wizard.simulator.lifecycle import Sim
@@ -181,7 +181,7 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
     with sim.cloud.edit() as edited:
         for group in groups:
             for res in edited["resource_groups"].pop(group, {"resources": []})["resources"]:
-                if purge_display(res["type"]) and not purge:
+                if soft_deleted_by_down(res["type"]) and not purge:
                     edited["soft_deleted"].append({**res, "location": sim.location})
             edited["apps"] = {k: v for k, v in edited["apps"].items() if v.get("resource_group") != group}
             edited["sites"] = {k: v for k, v in edited.get("sites", {}).items() if v.get("resource_group") != group}

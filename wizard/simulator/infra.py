@@ -8,11 +8,8 @@ from the type's CAF abbreviation; outputs that cannot be evaluated are made from
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from wizard.core.infra import InfraModel, Resource, read_infra
-from wizard.core.infra.types import caf_prefix, purge_display
+from wizard.core.infra.types import caf_prefix, purge_display, purged_first
 from wizard.core.project import Project
 from wizard.simulator.cloud import SUBSCRIPTION_ID, token_for
 
@@ -45,8 +42,6 @@ ENDPOINTS = {
     "Microsoft.Search/searchServices": "https://{name}.search.windows.net",
     "Microsoft.ApiManagement/service": "https://{name}.azure-api.net",
 }
-SOFT_DELETE_TYPES = {"Microsoft.KeyVault/vaults", "Microsoft.CognitiveServices/accounts",
-                     "Microsoft.AppConfiguration/configurationStores", "Microsoft.ApiManagement/service"}
 
 
 def sim_model(project: Project, env: str, values: dict[str, str]) -> InfraModel:
@@ -122,12 +117,6 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
     return values
 
 
-def purgeable(arm_type: str | None) -> str | None:
-    return purge_display(arm_type)
-
-
-def infra_files(project: Project) -> list[Path]:
-    return read_infra(project).files
-
-
-__all__ = ["SOFT_DELETE_TYPES", "InfraModel", "Resource", "arm_id", "output_values", "sim_model", "Any"]
+def soft_deleted_by_down(arm_type: str | None) -> bool:
+    """`azd down` without --purge leaves these soft-deleted (names held until purged)."""
+    return bool(purge_display(arm_type)) and not purged_first(arm_type)

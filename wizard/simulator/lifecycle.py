@@ -27,7 +27,7 @@ from wizard.simulator.cloud import (
 )
 from wizard.simulator.console import Console, duration_text
 from wizard.simulator.hooks import run_hook
-from wizard.simulator.infra import SOFT_DELETE_TYPES, arm_id, endpoint, output_values, sim_model
+from wizard.simulator.infra import arm_id, endpoint, output_values, sim_model, soft_deleted_by_down
 
 FLOOD_LINES = 100_000
 QUOTA_TEXT = (
@@ -366,7 +366,7 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
             if group == state.get("state_rg"):
                 continue
             for resource in state["resource_groups"].pop(group)["resources"]:
-                if resource["type"] in SOFT_DELETE_TYPES and not purge:
+                if soft_deleted_by_down(resource["type"]) and not purge:
                     state["soft_deleted"].append({**resource, "location": sim.location})
         state["apps"] = {}
         state["sites"] = {}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.infra.bicep_syntax import BicepFile, Decl, parse_bicep
-from wizard.core.infra.expr import Evaluator, Unknown, is_known, to_text
+from wizard.core.infra.evaluate import Evaluator, Unknown, is_known, to_text
 from wizard.core.infra.functions import (
     BICEP_FUNCTIONS,
     UNKNOWN_KEYS,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard.core.infra.expr import Unknown, to_text
+from wizard.core.infra.evaluate import Unknown, to_text
 
 
 def unique_string(*parts: Any) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.hcl import unquote
-from wizard.core.infra.expr import HCL, Evaluator, ExprError, Unknown, is_known, parse, to_text
+from wizard.core.infra.evaluate import Evaluator, Unknown, is_known, to_text
+from wizard.core.infra.expr import HCL, ExprError, parse
 from wizard.core.infra.functions import HCL_FUNCTIONS, UNKNOWN_KEYS, unique_string
 from wizard.core.infra.model import TAG, InfraModel, ModelDeployment, Resource, Where
 from wizard.core.infra.types import arm_type_for_azurerm, caf_prefix, namespace_for_azurerm
