@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from tests.helpers import last_line, run_wizard
 from tests.test_simulator import azd
 from wizard.core.ansi import strip_ansi
 from wizard.simulator.cloud import SUBSCRIPTION_ID, Cloud, cloud_dir
@@ -119,3 +120,16 @@ def test_terraform_local_modules_in_the_transcript_and_the_cloud(tmp_path: Path)
     deploy = strip_ansi(azd(project, "deploy").stdout).splitlines()
     assert any(ln.startswith("  api: Done [") for ln in deploy)
     assert json.loads(azd(project, "env", "get-values", "-o", "json").stdout)["AZURE_LOCATION"] == "eastus2"
+
+
+def test_whole_simulated_flow_on_an_app_service_terraform_project(tmp_path: Path) -> None:
+    project = tmp_path / "tf"
+    shutil.copytree(PROJECTS / "tf-modules", project)
+    result = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                        "--location", "eastus2", "--yes")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "all steps done" in last_line(result.stdout)
+    assert "web: not checked" in result.stdout  # an App Service is not probed as a Container App backend
+    teardown = run_wizard("teardown", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--confirm", "dev")
+    assert teardown.returncode == 0, teardown.stdout[-3000:]
+    assert Cloud(cloud_dir(project), "dev").read()["resource_groups"] == {}

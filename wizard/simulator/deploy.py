@@ -21,6 +21,8 @@ PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = 
     "appservice": (("Compressing deployment artifacts",), (), ("Fetching endpoints for app service",)),
     "function": (("Compressing deployment artifacts",), (), ("Uploading deployment package",
                                                              "Fetching endpoints for function app")),
+    "aks": ((), ("Pushing container image",), ("Applying k8s manifests", "Verifying deployment",
+                                              "Fetching endpoints for AKS service")),
     "staticwebapp": ((), (), ("Retrieving deployment token", "swa cli deploy", "Verifying deployment",
                               "Fetching endpoints for static web app")),
 }
@@ -49,8 +51,7 @@ def deploy(sim: Sim, only: str | None = None) -> int:
                        "Run 'azd provision' to provision the infrastructure, then run 'azd deploy' again.")
     targets = [*({**a, "host": "containerapp", "url": f"https://{a['fqdn']}/"} for a in state["apps"].values()),
                *state.get("sites", {}).values()]
-    found = {s.name: next((t for t in targets if (t.get("tags") or {}).get("azd-service-name") == s.name), None)
-             for s in services}
+    found = {s.name: _target(s, targets) for s in services}
     if sim.legacy:
         return _deploy_legacy(sim, services, found)
     for s in services:
@@ -105,6 +106,13 @@ def deploy(sim: Sim, only: str | None = None) -> int:
         c.line(line)
     c.result({"timestamp": "", "services": {s.name: {"artifacts": []} for s in services}})
     return 0
+
+
+def _target(service: Any, targets: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The resource azd deploys `service` to: by its tag; an AKS service goes to the environment's cluster."""
+    if service.host == "aks":
+        return next((t for t in targets if t.get("host") == "aks"), None)
+    return next((t for t in targets if (t.get("tags") or {}).get("azd-service-name") == service.name), None)
 
 
 def _progress(target: dict[str, Any] | None, service: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

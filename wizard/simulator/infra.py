@@ -41,6 +41,7 @@ ENDPOINTS = {
     "Microsoft.Communication/communicationServices": "https://{name}.unitedstates.communication.azure.com",
     "Microsoft.Search/searchServices": "https://{name}.search.windows.net",
     "Microsoft.ApiManagement/service": "https://{name}.azure-api.net",
+    "Microsoft.ContainerService/managedClusters": "http://{name}.{location}.cloudapp.azure.com",
 }
 
 

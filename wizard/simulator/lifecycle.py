@@ -286,7 +286,7 @@ def _flood(c: Console, address: str) -> None:
     c.raw("".join(chunk))
 
 
-HOST_KINDS = {"Microsoft.Web/staticSites": "staticwebapp"}
+HOST_KINDS = {"Microsoft.Web/staticSites": "staticwebapp", "Microsoft.ContainerService/managedClusters": "aks"}
 
 
 def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> None:
@@ -315,7 +315,7 @@ def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> N
                            "running_state": "Running" if port in (None, 80) else "Activating",
                            "replicas": 1, "traffic_weight": 100}],
         }
-    elif arm_type in ("Microsoft.Web/sites", "Microsoft.Web/staticSites"):
+    elif arm_type in ("Microsoft.Web/sites", *HOST_KINDS):
         host = HOST_KINDS.get(arm_type) or ("function" if "functionapp" in resource.kind else "appservice")
         url = endpoint(resource, sim.token, sim.location)
         state.setdefault("sites", {})[name] = {"name": name, "resource_group": group, "host": host,
