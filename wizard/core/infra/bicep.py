@@ -12,151 +12,32 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.core.infra.bicep_scope import SUBSCRIPTION_ID, Context, ModuleScope, body_of
 from wizard.core.infra.bicep_syntax import BicepFile, Decl, parse_bicep
-from wizard.core.infra.evaluate import Evaluator, Unknown, is_known, to_text
+from wizard.core.infra.evaluate import Unknown, is_known, to_text
 from wizard.core.infra.functions import (
-    BICEP_FUNCTIONS,
     UNKNOWN_KEYS,
-    load_json_content,
-    load_text_content,
     unique_string,
 )
 from wizard.core.infra.model import TAG, InfraModel, ModelDeployment, Resource, Where
 from wizard.core.infra.types import arm_type_for_registry_module, registry_pattern
 
 MAX_DEPTH = 8
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:=([^}]*))?\}")
 DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
 
 
-@dataclass
-class Context:
-    """What the read knows of the deployment: env values, subscription, location."""
-
-    env: dict[str, str] = field(default_factory=dict)
-    subscription: str = SUBSCRIPTION_ID
-
-    @property
-    def location(self) -> str:
-        return self.env.get("AZURE_LOCATION", "")
-
-
-class _Instance:
-    """One module (file) instantiated with parameter values."""
-
-    def __init__(self, reader: _Reader, file: BicepFile, args: dict[str, Any] | None, path: tuple[str, ...],
-                 group: str | None, active: bool | None, condition: str) -> None:
-        self.reader = reader
-        self.file = file
-        self.args = args  # None = the root module (params come from the parameters file)
-        self.path = path
-        self.group = group
-        self.active = active
-        self.condition = condition
-        self.values: dict[str, Any] = {}
-        self.busy: set[str] = set()
-        functions = dict(BICEP_FUNCTIONS)
-        functions["loadJsonContent"] = load_json_content(file.path.parent)
-        functions["loadTextContent"] = load_text_content(file.path.parent)
-        functions["resourceGroup"] = self._resource_group
-        functions["subscription"] = lambda *_a: {"id": f"/subscriptions/{reader.ctx.subscription}",
-                                                 "subscriptionId": reader.ctx.subscription, "tenantId": Unknown("tenantId")}
-        functions["deployment"] = lambda *_a: {"name": Unknown("deployment().name")}
-        functions["environment"] = lambda *_a: {"name": "AzureCloud", "suffixes": {"storage": "core.windows.net"}}
-        functions["tenant"] = lambda *_a: {"tenantId": Unknown("tenantId")}
-        functions["resourceId"] = lambda *a: "/" + "/".join(to_text(x) for x in a)
-        functions["subscriptionResourceId"] = functions["resourceId"]
-        self.eval = Evaluator(self.resolve, functions)
-
-    def _resource_group(self, *args: Any) -> dict[str, Any]:
-        name = args[-1] if args else self.group
-        return {"name": name if name is not None else Unknown("resourceGroup().name"),
-                "location": self.reader.ctx.location or Unknown("location"),
-                "id": f"/subscriptions/{self.reader.ctx.subscription}/resourceGroups/{name}"
-                if isinstance(name, str) else Unknown("resourceGroup().id")}
-
-    def resolve(self, name: str) -> Any:
-        if name in self.values:
-            return self.values[name]
-        if name in self.busy:
-            return Unknown(name)
-        self.busy.add(name)
-        try:
-            value = self._compute(name)
-        finally:
-            self.busy.discard(name)
-        self.values[name] = value
-        return value
-
-    def _compute(self, name: str) -> Any:
-        decl = next((d for d in self.file.decls if d.name == name and d.kind in ("param", "var", "resource", "module")), None)
-        if decl is None:
-            return Unknown(name)
-        if decl.kind == "param":
-            return self._param(decl)
-        if decl.kind == "var":
-            return self.eval.eval(decl.value) if decl.value else Unknown(name)
-        body = _body(decl.value)
-        if body is None:
-            return Unknown(name)
-        obj = self.eval.eval(body)
-        obj = obj if isinstance(obj, dict) else {}
-        if decl.kind == "module":
-            return {"name": obj.get("name", Unknown(name)), "outputs": self.reader.module_outputs(self, decl)}
-        return {**obj, "id": Unknown(f"{name}.id"), "properties": {**(obj.get("properties") or {})}
-                if isinstance(obj.get("properties"), dict) else Unknown(f"{name}.properties")}
-
-    def _param(self, decl: Decl) -> Any:
-        if self.args is not None and decl.name in self.args:
-            value = self.args[decl.name]
-        elif self.args is None and decl.name in self.reader.parameters:
-            value = _typed(self.reader.parameters[decl.name], decl.type_text)
-        elif decl.value is not None:
-            value = self.eval.eval(decl.value)
-        else:
-            value = Unknown(f"param {decl.name}")
-        return value
-
-
-def _body(value: tuple | None) -> tuple | None:
-    """The object of `{…}`, `if (c) {…}` or `[for …: {…}]` (the loop's body)."""
-    if value is None:
-        return None
-    if value[0] == "if":
-        return _body(value[2])
-    if value[0] == "for":
-        return _body(value[3])
-    return value if value[0] == "obj" else None
-
-
-def _typed(value: Any, type_text: str) -> Any:
-    """A parameters-file string given to a bool/int param, converted as azd does."""
-    if isinstance(value, str):
-        if type_text == "bool" and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        if type_text == "int" and value.lstrip("-").isdigit():
-            return int(value)
-        if type_text in ("array", "object") and value.strip().startswith(("[", "{")):
-            try:
-                return json.loads(value)
-            except ValueError:
-                return value
-    return value
-
-
-class _Reader:
+class BicepReader:
     def __init__(self, infra_dir: Path, ctx: Context, model: InfraModel) -> None:
         self.infra_dir = infra_dir
         self.ctx = ctx
         self.model = model
         self.files: dict[Path, BicepFile] = {}
         self.parameters: dict[str, Any] = {}
-        self.instances: dict[tuple[str, ...], _Instance] = {}
+        self.instances: dict[tuple[str, ...], ModuleScope] = {}
 
     def file(self, path: Path) -> BicepFile:
         path = path.resolve()
@@ -200,14 +81,14 @@ class _Reader:
         return value
 
     # -- walking ---------------------------------------------------------------------------------
-    def instance(self, parent: _Instance | None, decl: Decl | None, file: BicepFile, args: dict[str, Any] | None,
-                 group: str | None, active: bool | None, condition: str, item: str = "") -> _Instance:
+    def instance(self, parent: ModuleScope | None, decl: Decl | None, file: BicepFile, args: dict[str, Any] | None,
+                 group: str | None, active: bool | None, condition: str, item: str = "") -> ModuleScope:
         path = (*(parent.path if parent else ()), *((decl.name + item,) if decl else ()))
         if path not in self.instances:
-            self.instances[path] = _Instance(self, file, args, path, group, active, condition)
+            self.instances[path] = ModuleScope(self, file, args, path, group, active, condition)
         return self.instances[path]
 
-    def module_outputs(self, caller: _Instance, decl: Decl) -> Any:
+    def module_outputs(self, caller: ModuleScope, decl: Decl) -> Any:
         child = self.instances.get((*caller.path, decl.name)) or self._child(caller, decl)
         if child is None:
             return Unknown(f"{decl.name}.outputs")
@@ -216,7 +97,7 @@ class _Reader:
             out[output.name] = child.eval.eval(output.value) if output.value else Unknown(output.name)
         return out
 
-    def _child(self, caller: _Instance, decl: Decl) -> _Instance | None:
+    def _child(self, caller: ModuleScope, decl: Decl) -> ModuleScope | None:
         """The instance of a local, loop-free module, made on first reference to its outputs."""
         if decl.target.startswith(("br:", "br/", "ts:", "ts/")) or (decl.value and decl.value[0] == "for"):
             return None
@@ -227,19 +108,19 @@ class _Reader:
         if not iterations:
             return None
         _scope, active, condition = iterations[0]
-        obj = caller.eval.eval(_body(decl.value)) if _body(decl.value) else {}
+        obj = caller.eval.eval(body_of(decl.value)) if body_of(decl.value) else {}
         obj = obj if isinstance(obj, dict) else {}
         args = obj.get("params") if isinstance(obj.get("params"), dict) else {}
         return self.instance(caller, decl, self.file(path), args, _group_of(obj.get("scope"), caller.group), active, condition)
 
-    def walk(self, inst: _Instance, depth: int) -> None:
+    def walk(self, inst: ModuleScope, depth: int) -> None:
         for decl in inst.file.decls:
             if decl.kind == "resource" and not decl.existing:
                 self._resource(inst, decl, parent_name="")
             elif decl.kind == "module":
                 self._module(inst, decl, depth)
 
-    def _iterations(self, inst: _Instance, decl: Decl) -> list[tuple[dict[str, Any], bool | None, str]]:
+    def _iterations(self, inst: ModuleScope, decl: Decl) -> list[tuple[dict[str, Any], bool | None, str]]:
         """(loop locals, active, condition text) per instance the declaration makes."""
         value = decl.value
         active: bool | None = inst.active
@@ -271,14 +152,14 @@ class _Reader:
             return out
         return [({}, active, condition)]
 
-    def _resource(self, inst: _Instance, decl: Decl, parent_name: str, parent_type: str = "") -> None:
+    def _resource(self, inst: ModuleScope, decl: Decl, parent_name: str, parent_type: str = "") -> None:
         arm_type = decl.target.split("@", 1)[0]
         if parent_type and "/" not in arm_type.replace("Microsoft.", "", 1):
             arm_type = f"{parent_type}/{arm_type}"
         elif parent_type and not arm_type.startswith("Microsoft."):
             arm_type = f"{parent_type}/{arm_type}"
         self.model.add_namespace(arm_type)
-        body = _body(decl.value)
+        body = body_of(decl.value)
         looped = decl.value is not None and _body_kind(decl.value) == "for"
         for index, (scope, active, condition) in enumerate(self._iterations(inst, decl)):
             inst.eval.locals.append(scope)
@@ -305,7 +186,7 @@ class _Reader:
             for child in decl.nested:
                 self._resource(inst, child, resource.name or "", arm_type)
 
-    def _fill(self, resource: Resource, obj: dict[str, Any], inst: _Instance, decl: Decl) -> None:
+    def _fill(self, resource: Resource, obj: dict[str, Any], inst: ModuleScope, decl: Decl) -> None:
         name = obj.get("name")
         if isinstance(name, str):
             resource.name = name
@@ -324,7 +205,7 @@ class _Reader:
         image = containers[0].get("image") if containers and isinstance(containers[0], dict) else None
         resource.image = image if isinstance(image, str) else None
 
-    def _tag_where(self, inst: _Instance, decl: Decl) -> Where:
+    def _tag_where(self, inst: ModuleScope, decl: Decl) -> Where:
         """The line writing `azd-service-name`: in the declaration, else at the module call sites."""
         for line in range(decl.line, decl.end_line + 1):
             if TAG in (inst.file.lines[line - 1] if line - 1 < len(inst.file.lines) else ""):
@@ -352,8 +233,8 @@ class _Reader:
         sku_name = sku.get("name") if isinstance(sku.get("name"), str) else "Standard"
         self.model.models.append(ModelDeployment(name, sku_name, capacity if isinstance(capacity, int) else None, where))
 
-    def _module(self, inst: _Instance, decl: Decl, depth: int) -> None:
-        body = _body(decl.value)
+    def _module(self, inst: ModuleScope, decl: Decl, depth: int) -> None:
+        body = body_of(decl.value)
         target = decl.target
         looped = decl.value is not None and _body_kind(decl.value) == "for"
         for index, (scope, active, condition) in enumerate(self._iterations(inst, decl)):
@@ -377,7 +258,7 @@ class _Reader:
                                   f"[{index}]" if looped else "")
             self.walk(child, depth + 1)
 
-    def _registry(self, inst: _Instance, decl: Decl, target: str, args: dict[str, Any], active: bool | None,
+    def _registry(self, inst: ModuleScope, decl: Decl, target: str, args: dict[str, Any], active: bool | None,
                   condition: str, group: str | None) -> None:
         arm_type = arm_type_for_registry_module(target)
         rows = [{"type": arm_type, "name": "name", "port": "ingressTargetPort"}] if arm_type else registry_pattern(target)
@@ -469,7 +350,7 @@ def read_bicep(infra_dir: Path, module: str = "main", env: dict[str, str] | None
     if not main.is_file():
         model.errors.append(f"{main} not found")
         return model
-    reader = _Reader(infra_dir, Context(dict(env or {}), subscription), model)
+    reader = BicepReader(infra_dir, Context(dict(env or {}), subscription), model)
     reader.load_parameters(module)
     root_file = reader.file(main)
     model.scope = root_file.scope
