@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench screenshots serve clean lock
+.PHONY: demo test lint bench diagnose-score screenshots serve clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## performance figures as ratios against baselines measured in the same run
 	$(BIN)/python -m bench.bench
+
+diagnose-score: $(STAMP)  ## step/target/cause accuracy of the diagnosis over tests/fixtures/corpus
+	$(BIN)/python -m bench.diagnose_score
 
 screenshots: $(STAMP)  ## regenerate screenshots/*.svg for every screen
 	$(BIN)/python -m devtools.screenshots

@@ -70,7 +70,7 @@ def test_knowledge_base_is_valid_and_complete() -> None:
     for entry in entries:
         assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", entry.id), entry.id
         assert entry.title and entry.cause and entry.fix
-        assert entry.match or entry.match_all
+        assert entry.match or entry.match_all or entry.codes or entry.code_families
         for command in entry.fix_commands:
             assert "\n" not in command
     assert load_knowledge() == entries  # cached, same content
@@ -124,10 +124,11 @@ def test_unknown_failure_keeps_step_target_and_error_line() -> None:
     assert failure.target == "service:api"
     assert (
         failure.cause
-        == "Unrecognised failure: ERROR: publishing service api: something nobody has seen before"
+        == "Not a known failure; azd says: publishing service api: something nobody has seen before"
     )
     assert failure.evidence == ("ERROR: publishing service api: something nobody has seen before",)
     assert failure.fix and "azd deploy" in failure.fix
+    assert failure.fix_commands == ("azd deploy --debug",)  # a next action, even for the unknown
 
 
 def test_unknown_failure_without_error_line_uses_exit_code_and_given_target() -> None:
@@ -135,7 +136,7 @@ def test_unknown_failure_without_error_line_uses_exit_code_and_given_target() ->
         "provision", lines("doing things", "still doing"), target="hook:preprovision", exit_code=2
     )
     assert failure.target == "hook:preprovision"
-    assert failure.cause.startswith("Unrecognised failure: exit code 2")
+    assert failure.cause.startswith("Not a known failure; azd says: exit code 2")
     assert failure.evidence == ("doing things", "still doing")
 
 

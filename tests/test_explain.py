@@ -146,7 +146,7 @@ def test_unrecognised_failure_in_transcript() -> None:
     assert failure.kb_id is None
     assert (
         failure.cause
-        == "Unrecognised failure: ERROR: publishing service api: exploded in a new way"
+        == "Not a known failure; azd says: publishing service api: exploded in a new way"
     )
     assert failure.step == "deploy" and failure.target == "service:api"
     assert explain_json([failure])["failures"][0]["recognised"] is False

@@ -117,6 +117,8 @@ def simulator_backend(choice: BackendChoice) -> Backend:
 
         return SimulatedTools(scenario, choice.speed)
 
+    from wizard.simulator.sandbox import SANDBOX_NOTE
+
     label = "simulator" + (f" (scenario {scenario})" if scenario else "")
     return Backend(
         label=label,
@@ -128,4 +130,5 @@ def simulator_backend(choice: BackendChoice) -> Backend:
         default_location=SIM_DEFAULT_LOCATION,
         poll_interval=0.0 if choice.speed == 0 else None,
         skipped_steps=skipped_steps(scenario),
+        notes=(SANDBOX_NOTE,),
     )

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from wizard.cli.failure_text import describe_target, failure_lines
+from wizard.cli.failure_text import annotation, describe_target, failure_lines
 from wizard.core.events import (
     CheckUpdated,
     Event,
@@ -146,7 +146,7 @@ class PlainRenderer:
                 self._write(f"    {line}")
             if self.github:
                 title = _gh_escape(f"{event.step} failed", prop=True)
-                self._write(f"::error title={title}::{_gh_escape(f'{failure.target or event.step}: {failure.cause}')}")
+                self._write(f"::error title={title}::{_gh_escape(annotation(failure, event.step))}")
         else:
             icon = ICONS.get(event.status, "•")
             detail = f" — {event.detail}" if event.detail else ""

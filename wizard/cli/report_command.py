@@ -58,6 +58,9 @@ def run_report_command(
             if failure:
                 target = failure.get("target") or "no specific target"
                 out.write(f"      {failure['step']} failed: {target}\n")
+                if failure.get("code"):  # Azure's code and words, as the other front ends show them
+                    said = f" — {failure['code_message']}" if failure.get("code_message") else ""
+                    out.write(f"      code:  {failure['code']}{said[:300]}\n")
                 out.write(f"      cause: {failure.get('cause')}\n")
                 if failure.get("fix"):
                     out.write(f"      fix:   {failure['fix'].splitlines()[0]}\n")

@@ -4,9 +4,14 @@ The cause and fix come from the knowledge base (`wizard/core/knowledge/*.yaml`; 
 validation: `wizard.core.kb`, matching rules: `wizard.core.kb_match`), matched on the lines that
 matter; this module adds what the parser saw (its marks) to pick the target and the evidence.
 
-The target comes from the evidence (the hook in a hook-failure chain, the service in an azd error
-chain, the address in a terraform error box, a failed service/resource line), else the entry's
-`target_hint`, else the `target` the caller passes, else the parser's last running target.
+Structure comes first (`wizard.core.failure_facts`): azd's error chain names the step and a
+service, hook, project file or sign-in; Azure's errors give the root code, its message and the
+resource at fault; terraform boxes and Bicep diagnostics the file and line. The entry is chosen by
+that code before any phrase (`kb_match`), and the run's history (`done`: the steps that already
+succeeded) rules out entries that contradict it. The target comes from those facts, else from the
+parser's evidence (a failed service/resource line), else the entry's `target_hint`, else the
+`target` the caller passes, else the parser's last running target. Every failure carries a next
+action: the entry's fix, or for an unknown failure a rerun with `--debug` and the code's page.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wizard.core.events import Failure, Line
+from wizard.core.failure_facts import FailureFacts, doc_url_for, gather_facts
 from wizard.core.kb import (
     KnowledgeError,
     entry_by_id,
     fill,
+    known_codes,
     load_knowledge,
     parse_entries,
 )
@@ -68,6 +75,7 @@ class Analysis:
     marks: list[Mark]
     step_hint: str | None
     parser: OutputParser
+    facts: FailureFacts | None = None
 
 
 _SHORT_OUTPUT = 2000
@@ -136,6 +144,7 @@ def analyse(
     exit_code: int | None = None,
     line_targets: Iterable[str | None] = (),
     parser: OutputParser | None = None,
+    done: Iterable[str] = (),
 ) -> Analysis:
     """Core of `diagnose`, on plain strings; returns evidence as indices into `texts`."""
     if parser is None:
@@ -149,11 +158,17 @@ def analyse(
     # (a flood) the neighbourhood of the first and last failure signals and the last lines.
     selected = _window(len(texts), [m.index for m in failure_marks])
     window = texts if selected is None else [texts[i] for i in selected]
-    found = best_match(window, step)
+    window_marks = failure_marks
+    if selected is not None:
+        position = {index: n for n, index in enumerate(selected)}
+        window_marks = [_shifted(m, position[m.index]) for m in failure_marks if m.index in position]
+    facts = gather_facts(window, window_marks, known_codes())
+    found = best_match(window, step, codes=facts.codes, done=frozenset(map(str, done)))
 
     # the target
-    evidence_target = _evidence_target(failure_marks)
+    evidence_target = _structural_target(facts, step, failure_marks) or _evidence_target(failure_marks)
     values: dict[str, str] = {"step": step}
+    values.update(_fact_values(facts))
     if found is not None:
         values.update(found.groups)
     hinted = None
@@ -191,6 +206,8 @@ def analyse(
 
     if primary is not None:
         add(primary.index)
+    if facts.root is not None and facts.root.index is not None:
+        add(facts.root.index if selected is None else selected[facts.root.index])
     if found is not None:
         for index in found.indices:
             add(index if selected is None else selected[index])
@@ -237,9 +254,17 @@ def analyse(
         if tf.block:
             where += f" ({tf.block})"
         tf_hint = f"Terraform points at {where}."
-    step_hint = primary.step_hint if primary is not None else None
+    step_hint = facts.chain.step or (primary.step_hint if primary is not None else None)
     if step_hint is None:
         step_hint = next((m.step_hint for m in reversed(failure_marks) if m.step_hint), None)
+    code = facts.root.code if facts.root is not None else (found.code if found else None)
+    structural = {
+        "code": code,
+        "code_message": (facts.root.message or None) if facts.root is not None else None,
+        "resource": _resource_target(facts),
+        "doc_url": doc_url_for(code, facts.tf_target),
+        "location": facts.location,
+    }
     if found is not None:
         entry = found.entry
         fix = fill(entry.fix, values) or ""
@@ -256,7 +281,9 @@ def analyse(
             link=entry.link,
             fix_commands=tuple(
                 c for c in (fill(c, values) for c in entry.fix_commands) if c and c.strip()
-            ),
+            )
+            or _rerun_commands(step),
+            **structural,
         )
     else:
         failure = Failure(
@@ -265,8 +292,66 @@ def analyse(
             cause=_unrecognised_cause(texts, failure_marks, primary, exit_code),
             fix=_generic_fix(step, tf_hint),
             evidence=evidence,
+            fix_commands=_rerun_commands(step, debug=True),
+            **structural,
         )
-    return Analysis(failure, picked, marks, step_hint, parser)
+    return Analysis(failure, picked, marks, step_hint, parser, facts)
+
+
+def _shifted(mark: Mark, index: int) -> Mark:
+    from dataclasses import replace
+
+    return replace(mark, index=index, related=[])
+
+
+def _structural_target(facts: FailureFacts, step: str, marks: Sequence[Mark]) -> str | None:
+    """The facts' target; a bare resource name takes the type from the failed-resource line that
+    names it (`resource:Azure OpenAI/cog-x` rather than `resource:cog-x`)."""
+    target = facts.target(step)
+    if target and target.startswith("resource:") and "/" not in target[9:]:
+        name = target[9:].lower()
+        for mark in marks:
+            if mark.kind == "resource-failed" and mark.target and mark.target.lower().endswith("/" + name):
+                return mark.target
+    return target
+
+
+def _resource_target(facts: FailureFacts) -> str | None:
+    if facts.tf_target:
+        return facts.tf_target
+    return f"resource:{facts.resource}" if facts.resource else None
+
+
+def _fact_values(facts: FailureFacts) -> dict[str, str]:
+    """Placeholders the facts fill in entries: {code}, {code_message}, {resource}, …"""
+    values: dict[str, str] = {}
+    root = facts.root
+    if root is not None:
+        values["code"] = root.code
+        values["code_lower"] = root.code.lower()
+        values["code_number"] = root.code.removeprefix("AADSTS").removeprefix("BCP")
+        if root.message:
+            values["code_message"] = root.message
+    if facts.resource:
+        values["resource"] = facts.resource
+        values["resource_name"] = facts.resource.rsplit("/", 1)[-1]
+    location = facts.location
+    if location:
+        values["location"] = location
+    doc = doc_url_for(root.code if root else None, facts.tf_target)
+    if doc:
+        values["doc_url"] = doc
+    return values
+
+
+def _rerun_commands(step: str, *, debug: bool = False) -> tuple[str, ...]:
+    """The next action when an entry names no command: run the step again (with `--debug`)."""
+    rerun = _STEP_RERUN.get(step)
+    if not rerun:
+        return ()
+    if debug and rerun.startswith("azd "):
+        return (f"{rerun} --debug",)
+    return (rerun,)
 
 
 def _unrecognised_cause(
@@ -292,9 +377,10 @@ def _unrecognised_cause(
             line = f"exit code {exit_code}" + (f" after: {tail[-1]}" if tail else "")
         else:
             line = tail[-1] if tail else "no output"
+    line = re.sub(r"^(?:ERROR|Error):\s*", "", line)
     if len(line) > 400:
         line = line[:400] + "…"
-    return f"Unrecognised failure: {line}"
+    return f"Not a known failure; azd says: {line}"
 
 
 def _generic_fix(step: str, tf_hint: str) -> str:
@@ -315,14 +401,16 @@ def diagnose(
     *,
     target: str | None = None,
     exit_code: int | None = None,
+    done: Iterable[str] = (),
 ) -> Failure:
-    """The failure of `step`, from its (recent, masked) output lines."""
+    """The failure of `step`, from its (recent, masked) output lines. `done`: the steps that
+    already succeeded in this run (a deploy after a successful provision is not "not provisioned")."""
     step = str(step)
     try:
         texts = [line.text if isinstance(line, Line) else str(line) for line in lines]
         targets = [line.target if isinstance(line, Line) else None for line in lines]
         return analyse(
-            step, texts, target=target, exit_code=exit_code, line_targets=targets
+            step, texts, target=target, exit_code=exit_code, line_targets=targets, done=done
         ).failure
     except Exception as exc:  # a diagnosis must never take the wizard down
         return Failure(

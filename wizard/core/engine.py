@@ -16,6 +16,7 @@ from typing import Any
 
 from wizard.core.azd import AzdClient, AzdError
 from wizard.core.backend import Backend
+from wizard.core.errors import InputError
 from wizard.core.events import (
     Event,
     Failure,
@@ -41,10 +42,6 @@ from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, des
 RECENT_LINES = 400
 
 Sink = Callable[[Event], None]
-
-
-class InputError(Exception):
-    """Bad input found while running (bad env name, bad phone number, lock busy): exit 2."""
 
 
 class Engine:
@@ -205,7 +202,8 @@ class Engine:
             return result, None
         if result.returncode == 0:
             return result, None
-        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode)
+        done = [s.value for s, st in self.steps.items() if st.status is StepStatus.DONE and s is not step]
+        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode, done=done)
         if failure.target:
             self.target(step, failure.target, TargetStatus.FAILED, "Failed")
         return result, failure
@@ -223,6 +221,8 @@ class Engine:
                 ts=self.clock(),
             )
         )
+        for note in self.backend.notes:  # what is simulated, and how, before anything runs
+            self.notice(StepId.ENVIRONMENT, "info", note)
 
     async def run_step(self, step: StepId) -> StepFinished:
         from wizard.core.flow import STEP_BODIES

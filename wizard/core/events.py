@@ -42,6 +42,11 @@ class Failure:
     link: str | None = None
     fix_commands: tuple[str, ...] = ()
     evidence_lines: tuple[int, ...] = ()
+    code: str | None = None  # Azure / Entra / Bicep error code of the root cause (InsufficientQuota, AADSTS50076, BCP420)
+    code_message: str | None = None  # what Azure said with that code
+    resource: str | None = None  # the resource at fault (`resource:<type>/<name>`), also when the target is a service
+    doc_url: str | None = None  # the code's own documentation page
+    location: str | None = None  # the source file and line at fault (`infra/main.bicep:57`)
 
     @property
     def recognised(self) -> bool:
@@ -58,6 +63,11 @@ class Failure:
             "link": self.link,
             "fix_commands": list(self.fix_commands),
             "recognised": self.recognised,
+            "code": self.code,
+            "code_message": self.code_message,
+            "resource": self.resource,
+            "doc_url": self.doc_url,
+            "location": self.location,
         }
 
 

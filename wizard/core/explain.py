@@ -17,12 +17,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.core.ansi import clean_text
+from wizard.core.azure_errors import parse_azure_errors
 from wizard.core.diagnose import analyse, best_match, entry_by_id
 from wizard.core.events import Failure
+from wizard.core.kb import known_codes
 from wizard.core.parse import _COMMAND_ECHO_RE, _COMMAND_STEPS, _TITLE_RE, OutputParser, _hook_step
 
 _FAILURE_KINDS = frozenset(
-    {"azd-error", "tf-error", "resource-failed", "service-failed", "hook-failed", "prompt-required"}
+    {
+        "azd-error",
+        "tf-error",
+        "resource-failed",
+        "service-failed",
+        "hook-failed",
+        "prompt-required",
+        "arm-detail",
+    }
 )
 _NOT_ECHO_PREFIXES = ("ERROR", "WARNING", "SUCCESS", "Suggestion", "•", "-", "(")
 _MAX_FINDINGS_LINES = 20000
@@ -79,8 +89,8 @@ def _resolve_step(
     parser: OutputParser,
     kb_steps: tuple[str, ...] = (),
 ) -> str:
-    if hint in ("provision", "deploy", "teardown"):
-        return hint  # type: ignore[return-value]
+    if hint in ("provision", "deploy", "teardown", "preflight", "environment"):
+        return hint  # the error chain's own word: sign-in, project file, a wrapper
     if section.step in ("provision", "deploy", "teardown"):
         return section.step  # type: ignore[return-value]
     if target:
@@ -119,6 +129,9 @@ def explain(text: str) -> list[Failure]:
             parser.feed(t)
         kinds = {m.kind for m in parser.marks}
         failed = "azd-error" in kinds or (bool(kinds & _FAILURE_KINDS) and not parser.succeeded)
+        if not failed and not parser.succeeded:
+            # Azure's own answer quoted without azd's ERROR line (a RESPONSE block, a JSON body)
+            failed = bool(parse_azure_errors(texts, known_codes()))
         if not failed:
             continue
         first = analyse(parser_step, texts, parser=parser)

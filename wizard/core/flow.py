@@ -1,4 +1,4 @@
-"""What each step does. Each body takes the Engine and returns a StepOutcome.
+"""What each step does. Each body takes the run it belongs to (a StepContext: the Engine) and returns a StepOutcome.
 
 Kept apart from `engine.py` so the machinery (streaming, state, records) and the deployment
 knowledge (what provision, phone and verify mean for an azd project) can be read separately.
@@ -10,13 +10,14 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from wizard.core.errors import InputError
 from wizard.core.events import CheckUpdated, Failure
 from wizard.core.project import list_environments, read_default_environment, validate_env_name
 from wizard.core.step_state import StepOutcome
 from wizard.core.steps import StepId, StepStatus, TargetStatus
 
 if TYPE_CHECKING:
-    from wizard.core.engine import Engine
+    from wizard.core.step_context import StepContext
 
 DEFAULT_ENV = "dev"
 
@@ -26,9 +27,7 @@ def _outcome(status: StepStatus, failure: Failure | None = None, detail: str = "
 
 
 # -- environment ---------------------------------------------------------------------------------
-async def environment(engine: Engine) -> StepOutcome:
-    from wizard.core.engine import InputError
-
+async def environment(engine: StepContext) -> StepOutcome:
     root = engine.project.root
     envs = {e.name: e for e in list_environments(root)}
     default = read_default_environment(root)
@@ -76,7 +75,7 @@ async def environment(engine: Engine) -> StepOutcome:
 class AzdForPreflight:
     """The `AzdLike` view preflight needs, over the engine's AzdClient."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: StepContext) -> None:
         self._engine = engine
 
     async def auth_status(self) -> dict[str, Any]:
@@ -95,7 +94,7 @@ class AzdForPreflight:
         self._engine.refresh_env_values()
 
 
-def preflight_context(engine: Engine) -> Any:
+def preflight_context(engine: StepContext) -> Any:
     from wizard.core.preflight import PreflightContext
 
     tools = engine.backend.tools()
@@ -113,7 +112,7 @@ def preflight_context(engine: Engine) -> Any:
     )
 
 
-async def preflight(engine: Engine) -> StepOutcome:
+async def preflight(engine: StepContext) -> StepOutcome:
     from wizard.core.preflight import apply_fix, plan_fix, run_preflight
 
     step = StepId.PREFLIGHT
@@ -159,7 +158,7 @@ async def preflight(engine: Engine) -> StepOutcome:
 
 
 # -- provision / deploy --------------------------------------------------------------------------
-async def _lifecycle(engine: Engine, step: StepId, argv: list[str]) -> StepOutcome:
+async def _lifecycle(engine: StepContext, step: StepId, argv: list[str]) -> StepOutcome:
     result, failure = await engine.stream(step, argv)
     if result.cancelled or engine.cancelled:
         return _outcome(StepStatus.CANCELLED, detail="cancelled; the Azure deployment may keep running")
@@ -169,7 +168,7 @@ async def _lifecycle(engine: Engine, step: StepId, argv: list[str]) -> StepOutco
     return _outcome(StepStatus.DONE, detail=_done_targets(engine, step))
 
 
-def _done_targets(engine: Engine, step: StepId) -> str:
+def _done_targets(engine: StepContext, step: StepId) -> str:
     """`19 resources, 2 hooks` / `3 services`: what the step did, for summaries."""
     counts: dict[str, int] = {}
     for target in engine.steps[step].targets.values():
@@ -180,11 +179,11 @@ def _done_targets(engine: Engine, step: StepId) -> str:
     return ", ".join(parts) or "no changes"
 
 
-async def provision(engine: Engine) -> StepOutcome:
+async def provision(engine: StepContext) -> StepOutcome:
     return await _lifecycle(engine, StepId.PROVISION, engine.azd.provision_argv())
 
 
-async def deploy(engine: Engine) -> StepOutcome:
+async def deploy(engine: StepContext) -> StepOutcome:
     outcome = await _lifecycle(engine, StepId.DEPLOY, engine.azd.deploy_argv())
     engine.facts["endpoints"] = endpoints_from_env(engine.env_values)
     return outcome
@@ -207,8 +206,7 @@ def endpoints_from_env(values: dict[str, str]) -> dict[str, str]:
 
 
 # -- phone ---------------------------------------------------------------------------------------
-async def phone(engine: Engine) -> StepOutcome:
-    from wizard.core.engine import InputError
+async def phone(engine: StepContext) -> StepOutcome:
     from wizard.core.phone import plan_phone_apply, restart_backend, telephony_status, validate_e164
 
     step = StepId.PHONE
@@ -254,7 +252,7 @@ async def phone(engine: Engine) -> StepOutcome:
 
 
 # -- verify --------------------------------------------------------------------------------------
-async def verify(engine: Engine) -> StepOutcome:
+async def verify(engine: StepContext) -> StepOutcome:
     from wizard.core.verify import verify as run_verify
 
     step = StepId.VERIFY
@@ -296,13 +294,13 @@ async def verify(engine: Engine) -> StepOutcome:
     return _outcome(StepStatus.DONE, detail=f"{len(report.checks)} checks passed")
 
 
-async def teardown(engine: Engine) -> StepOutcome:
+async def teardown(engine: StepContext) -> StepOutcome:
     from wizard.core.teardown import run_teardown_step
 
     return await run_teardown_step(engine)
 
 
-STEP_BODIES: dict[StepId, Callable[[Engine], Awaitable[StepOutcome]]] = {
+STEP_BODIES: dict[StepId, Callable[[StepContext], Awaitable[StepOutcome]]] = {
     StepId.ENVIRONMENT: environment,
     StepId.PREFLIGHT: preflight,
     StepId.PROVISION: provision,

@@ -7,15 +7,19 @@ Diagnoses are data, not code, so that a new failure is one YAML entry. Each file
   steps: [deploy]                  # steps it belongs to; `any` = every step
   match:                           # ANY of these regexes (re.MULTILINE, searched line by line)
     - "unable to find a resource tagged with 'azd-service-name: (?P<service>[\\w.-]+)'"
+  codes: [SomeArmCode]             # optional: Azure / Entra / Bicep error codes this entry explains
+                                   # (exact, or a regex starting with ^ for a family: '^BCP\\d{3}$')
   match_all: []                    # optional: ALL of these must also match (somewhere in the output)
   exclude: []                      # optional: the entry does not apply if any of these match
   priority: 0                      # optional: breaks ties; generic catch-alls use negative values
+  unless_done: [provision]         # optional: not this entry when these steps succeeded in the run
+  requires_done: [provision]       # optional: only when these steps succeeded in the run
   target_hint: "service:{service}" # optional: template (named groups) or literal target
   title: ...                       # one line
   cause: ...                       # plain words; may use {named_group|default}
   fix: ...                         # what the user should do
   fix_commands: ["azd provision"]  # commands the wizard can run or the user types
-  link: https://...
+  link: https://...                # may use placeholders too ({code_lower}, {code_number})
 ```
 
 Files are checked when first loaded (a bad entry raises `KnowledgeError`, which the tests catch)
@@ -57,12 +61,35 @@ class KnowledgeEntry:
     cause: str
     fix: str
     match_all: tuple[re.Pattern[str], ...] = ()
+    codes: frozenset[str] = frozenset()
+    code_families: tuple[re.Pattern[str], ...] = ()
+    unless_done: frozenset[str] = frozenset()
+    requires_done: frozenset[str] = frozenset()
     exclude: tuple[re.Pattern[str], ...] = ()
     fix_commands: tuple[str, ...] = ()
     link: str | None = None
     target_hint: str | None = None
     priority: int = 0
     source: str = ""
+
+    def code_rank(self, codes: tuple[str, ...]) -> int:
+        """2 if the entry names the root code (`codes[0]`), 1 if it names another code of the
+        failure, 0 otherwise (a family such as `^BCP\\d{3}$` counts 0: it is a fallback)."""
+        for i, code in enumerate(codes):
+            if code in self.codes:
+                return 2 if i == 0 else 1
+        return 0
+
+    def family_hit(self, codes: tuple[str, ...]) -> str | None:
+        """The first of `codes` that one of the entry's code families matches."""
+        for code in codes:
+            if any(p.match(code) for p in self.code_families):
+                return code
+        return None
+
+    def applies_after(self, done: frozenset[str]) -> bool:
+        """Whether the entry can explain a failure in a run where the `done` steps succeeded."""
+        return not (self.unless_done & done) and self.requires_done <= done
 
     def step_rank(self, step: str | None) -> int:
         """2 if the entry names `step`, 1 if it applies to any step, else 0: step-specific wins."""
@@ -129,8 +156,20 @@ def parse_entries(data: Any, source: str = "") -> list[KnowledgeEntry]:
             raise KnowledgeError(f"{source}: {entry_id}: unknown steps {sorted(unknown)}")
         match = _compile(raw.get("match"), entry_id, "match")
         match_all = _compile(raw.get("match_all"), entry_id, "match_all")
-        if not match and not match_all:
-            raise KnowledgeError(f"{source}: {entry_id}: needs `match` or `match_all`")
+        raw_codes = raw.get("codes") or []
+        if isinstance(raw_codes, str):
+            raw_codes = [raw_codes]
+        codes = frozenset(str(c) for c in raw_codes if not str(c).startswith("^"))
+        families = _compile([c for c in raw_codes if str(c).startswith("^")], entry_id, "codes")
+        if not match and not match_all and not raw_codes:
+            raise KnowledgeError(f"{source}: {entry_id}: needs `match`, `match_all` or `codes`")
+        done_keys = {}
+        for key in ("unless_done", "requires_done"):
+            values = raw.get(key) or []
+            values = [values] if isinstance(values, str) else values
+            if set(map(str, values)) - KNOWN_STEPS:
+                raise KnowledgeError(f"{source}: {entry_id}: unknown steps in `{key}`")
+            done_keys[key] = frozenset(map(str, values))
         commands = raw.get("fix_commands") or []
         if isinstance(commands, str):
             commands = [commands]
@@ -140,6 +179,10 @@ def parse_entries(data: Any, source: str = "") -> list[KnowledgeEntry]:
                 steps=tuple(str(s) for s in steps),
                 match=match,
                 match_all=match_all,
+                codes=codes,
+                code_families=families,
+                unless_done=done_keys["unless_done"],
+                requires_done=done_keys["requires_done"],
                 exclude=_compile(raw.get("exclude"), entry_id, "exclude"),
                 title=raw["title"].strip(),
                 cause=" ".join(raw["cause"].split()),
@@ -175,6 +218,12 @@ def all_entries() -> tuple[KnowledgeEntry, ...]:
 def load_knowledge() -> list[KnowledgeEntry]:
     """Every knowledge-base entry (cached; files read once)."""
     return list(all_entries())
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every exact code some entry names (the parser of Azure errors trusts these words)."""
+    return frozenset(code for entry in all_entries() for code in entry.codes)
 
 
 def entry_by_id(entry_id: str) -> KnowledgeEntry | None:

@@ -1,9 +1,12 @@
 """Which knowledge-base entry explains some output lines (`best_match`), and where it matched.
 
-An entry matches when at least one `match` regex (if any are given) and every `match_all`
-regex find a line, and no `exclude` regex does. The best entry wins: the one whose `steps`
-name the failing step, then higher `priority`, then more matching patterns, then the longest
-matched evidence. Kept apart from `diagnose` so `explain` can ask "what is this?" of text that
+An entry matches when one of its `codes` is among the failure's Azure error codes or at least
+one `match` regex finds a line (an entry with neither matches on `match_all` alone), every
+`match_all` regex finds a line, and no `exclude` regex does. Entries whose `unless_done` /
+`requires_done` disagree with the run's history (the steps that already succeeded) are skipped.
+The best entry wins: the one that names the root error code, then one that names another code of
+the failure, then the one whose `steps` name the failing step, then higher `priority`, then more
+matching patterns, then the longest matched evidence. Kept apart from `diagnose` so `explain` can ask "what is this?" of text that
 has no failing step or parser context (a container log, a finding).
 """
 
@@ -28,10 +31,12 @@ class EntryMatch:
     groups: dict[str, str]
     patterns: int
     chars: int
+    code_rank: int = 0
+    code: str | None = None  # the failure's code this entry explains, if it matched by code
 
-    def score(self, step: str | None) -> tuple[int, int, int, int]:
-        """Sort key for the best entry: step, priority, patterns matched, evidence length."""
-        return (self.entry.step_rank(step), self.entry.priority, self.patterns, self.chars)
+    def score(self, step: str | None) -> tuple[int, int, int, int, int]:
+        """Sort key for the best entry: code, step, priority, patterns matched, evidence length."""
+        return (self.code_rank, self.entry.step_rank(step), self.entry.priority, self.patterns, self.chars)
 
 
 class _Corpus:
@@ -80,7 +85,13 @@ class _Corpus:
         return None
 
 
-def _match_entry(entry: KnowledgeEntry, corpus: _Corpus) -> EntryMatch | None:
+def _match_entry(
+    entry: KnowledgeEntry, corpus: _Corpus, codes: tuple[str, ...] = ()
+) -> EntryMatch | None:
+    code_rank = entry.code_rank(codes)
+    code = next((c for c in codes if c in entry.codes), None) if code_rank else entry.family_hit(codes)
+    if (entry.codes or entry.code_families) and code is None and not entry.match:
+        return None
     for pattern in entry.exclude:
         if corpus.search(pattern):
             return None
@@ -88,7 +99,7 @@ def _match_entry(entry: KnowledgeEntry, corpus: _Corpus) -> EntryMatch | None:
     groups: dict[str, str] = {}
     chars = 0
     count = 0
-    any_hit = not entry.match
+    any_hit = code is not None or not entry.match
     for pattern in entry.match:
         m = corpus.search(pattern)
         if m is None:
@@ -108,17 +119,31 @@ def _match_entry(entry: KnowledgeEntry, corpus: _Corpus) -> EntryMatch | None:
         chars += len(m.group(0))
         indices.append(corpus.line_of(m.start()))
         groups.update({k: v for k, v in m.groupdict().items() if v})
-    return EntryMatch(entry, sorted(set(indices)), groups, count, chars)
+    if code is not None:
+        groups.setdefault("code", code)
+    return EntryMatch(entry, sorted(set(indices)), groups, count, chars, code_rank, code)
 
 
-def best_match(texts: Sequence[str], step: str | None = None) -> EntryMatch | None:
-    """The best entry for these lines (indices in the result point into `texts`), if any."""
-    if not texts:
+def best_match(
+    texts: Sequence[str],
+    step: str | None = None,
+    *,
+    codes: Sequence[str] = (),
+    done: frozenset[str] = frozenset(),
+) -> EntryMatch | None:
+    """The best entry for these lines (indices in the result point into `texts`), if any.
+
+    `codes` are the failure's Azure / Entra / Bicep error codes, root cause first; `done` the
+    steps that already succeeded in this run."""
+    if not texts and not codes:
         return None
     corpus = _Corpus(texts)
+    codes = tuple(codes)
     best: EntryMatch | None = None
     for entry in all_entries():
-        found = _match_entry(entry, corpus)
+        if not entry.applies_after(done):
+            continue
+        found = _match_entry(entry, corpus, codes)
         if found is not None and (best is None or found.score(step) > best.score(step)):
             best = found
     return best

@@ -80,6 +80,7 @@ def describe_target(target: str | None) -> str:
     if not target:
         return "no specific target"
     kind, _, name = target.partition(":")
+    kind = {"auth": "sign-in"}.get(kind, kind)
     return f"{kind} {name}" if name else kind
 
 

@@ -18,7 +18,7 @@ from wizard.core.step_state import StepOutcome
 from wizard.core.steps import StepId, StepStatus
 
 if TYPE_CHECKING:
-    from wizard.core.engine import Engine
+    from wizard.core.step_context import StepContext
 
 # ARM types whose soft-deleted copies `azd down --purge` purges.
 PURGED_TYPES = {
@@ -220,7 +220,7 @@ def remove_local_environment(root: Path, env: str) -> Path:
     return folder
 
 
-async def run_teardown_step(engine: Engine) -> StepOutcome:
+async def run_teardown_step(engine: StepContext) -> StepOutcome:
     """The teardown step body: preprovision if needed, then `azd down --force --purge`, streamed."""
     step = StepId.TEARDOWN
     values = dict(engine.env_values)

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     env = resolve_env(args, project.root, console)
     if env is None:
         return 1
-    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root), env), console=console,
+    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root, env), env), console=console,
                         scenario=scenario(), legacy=os.environ.get(FORMAT_ENV) == "legacy")
     sim.reload()
     command = words[0]
@@ -158,7 +158,7 @@ def _logged_in(cwd: Path) -> bool:
     if root is None:
         return scenario() != "not-logged-in"
     env = read_default_environment(root) or os.environ.get("AZURE_ENV_NAME") or "dev"
-    return bool(Cloud(cloud_dir(root), env).read().get("logged_in", True))
+    return bool(Cloud(cloud_dir(root, env), env).read().get("logged_in", True))
 
 
 def auth(args: Args, cwd: Path, *, status_cmd: bool) -> int:

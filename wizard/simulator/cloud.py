@@ -56,9 +56,11 @@ def speed() -> float:
     return max(0.0, value) * (3.0 if scenario() == "slow" else 1.0)
 
 
-def cloud_dir(project_root: Path) -> Path:
+def cloud_dir(project_root: Path, env: str) -> Path:
+    """Where an environment's simulated cloud lives: inside its own `.azure/<env>/` (a simulation
+    changes nothing outside `.azure/`), unless DEPLOY_WIZARD_SIM_CLOUD names a folder."""
     raw = os.environ.get(CLOUD_ENV)
-    return Path(raw) if raw else project_root / ".sim-cloud"
+    return Path(raw) if raw else project_root / ".azure" / (env or "dev") / ".sim-cloud"
 
 
 def token_for(env: str) -> str:
@@ -122,9 +124,3 @@ class Cloud:
             return fresh_state(self.env, self.scenario)
         return data if isinstance(data, dict) else fresh_state(self.env, self.scenario)
 
-
-def all_envs(directory: Path) -> list[str]:
-    """Environments that have cloud state (the subscription's view, for leftovers)."""
-    if not directory.is_dir():
-        return []
-    return sorted(p.stem for p in directory.glob("*.json"))

@@ -188,7 +188,7 @@ class SimResources:
 
 
 def simulated_ports(project_root: Path, env: str, *, scenario: str | None = None) -> AzurePorts:
-    cloud = Cloud(cloud_dir(project_root), env or "dev", scenario)
+    cloud = Cloud(cloud_dir(project_root, env), env or "dev", scenario)
     phone = SimPhoneNumbers(cloud)
     return AzurePorts(
         container_apps=SimContainerApps(cloud),

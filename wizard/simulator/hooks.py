@@ -1,7 +1,9 @@
-"""Project hooks, run for real the way azd runs them (azd-behaviour.md §2.8).
+"""Project hooks, run the way azd runs them (azd-behaviour.md §2.8), inside the simulation's sandbox.
 
 azd writes the hook's `run` text to a temporary script and runs it with the hook's shell, in the
-project root, with the environment's values added to the process environment. An interactive
+project root, with the environment's values added to the process environment. Here the project
+root is a throw-away copy and the simulated azd and az come first on PATH (sandbox.py), so no hook
+of any template reaches the user's cloud or changes their files. An interactive
 hook inherits azd's stdin/stdout (so a closed stdin makes its `read` fail); a non-interactive one
 has its output captured and discarded under pipes, reappearing only in the failure message.
 """
@@ -11,10 +13,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from wizard.core.project import Project
+from wizard.simulator.sandbox import hook_sandbox
 
 
 @dataclass
@@ -39,26 +42,22 @@ def run_hook(project: Project, name: str, env_values: dict[str, str]) -> HookFai
     if hook is None:
         return None
     shell = "bash" if hook.shell in ("bash",) else "sh"
-    handle = tempfile.NamedTemporaryFile(
-        "w", prefix=f"azd-{name}-", suffix=".sh", delete=False, encoding="utf-8"
-    )
-    with handle:
-        handle.write(hook.run.strip() + "\n")
-    env = dict(os.environ)
-    env.update(env_values)
-    sys.stdout.flush()
-    try:
+    with hook_sandbox(project.root) as box:
+        folder = box.root / (project.service(hook.service).project if hook.service and project.service(hook.service) else ".")
+        script = Path(box.env["TMPDIR"]) / f"azd-{name}-{os.getpid()}.sh"
+        script.write_text(hook.run.strip() + "\n", encoding="utf-8")
+        env = {**os.environ, **env_values, **box.env}
+        sys.stdout.flush()
         if hook.interactive:
-            proc = subprocess.run([shell, handle.name], cwd=project.root, env=env, check=False)
+            proc = subprocess.run([shell, str(script)], cwd=folder, env=env, check=False)
             out, err = "", ""
         else:
             proc = subprocess.run(
-                [shell, handle.name], cwd=project.root, env=env, check=False,
+                [shell, str(script)], cwd=folder, env=env, check=False,
                 stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
             )
             out, err = proc.stdout, proc.stderr
-    finally:
-        os.unlink(handle.name)
+        handle_name = str(script)
     if proc.returncode == 0:
         return None
-    return HookFailure(name, proc.returncode, handle.name, out, err, hook.continue_on_error)
+    return HookFailure(name, proc.returncode, handle_name, out, err, hook.continue_on_error)

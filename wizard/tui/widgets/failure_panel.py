@@ -12,8 +12,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from wizard.core.events import Failure
+from wizard.core.failure_view import failure_fields
 from wizard.core.steps import describe_target
 from wizard.tui.run_state import StepView
+
+_LABEL_STYLES = {"fix": "bold green", "code": "bold red", "resource": "bold", "where": "bold"}
 
 
 def failure_text(view: StepView) -> Text:
@@ -34,17 +37,13 @@ def failure_text(view: StepView) -> Text:
     text.append(f"✗ {view.title} failed", style="bold red")
     text.append(" — ")
     text.append(describe_target(failure.target), style="bold")
-    if failure.title:
-        text.append("\nwhat:  ", style="bold")
-        text.append(failure.title)
-    text.append("\ncause: ", style="bold")
-    text.append(failure.cause)
-    if failure.fix:
-        text.append("\nfix:   ", style="bold green")
-        text.append(failure.fix)
-    for command in failure.fix_commands:
-        text.append("\n  $ ", style="dim")
-        text.append(command, style="green")
+    for label, value in failure_fields(failure):  # the same fields as --plain, explain and report
+        if label == "$":
+            text.append("\n  $ ", style="dim")
+            text.append(value, style="green")
+            continue
+        text.append(f"\n{label + ':':<9} ", style=_LABEL_STYLES.get(label, "bold"))
+        text.append(value, style="yellow" if label == "code" else "")
     if failure.evidence:
         text.append("\nevidence:", style="bold")
         for line in failure.evidence:
