@@ -48,7 +48,7 @@ def test_bicep_provision_prints_azd_bicep_lines_with_the_template_names(tmp_path
     assert "You can view the resources created under the resource group rg-dev in Azure Portal:" in lines
     env = (project / ".azure/dev/.env").read_text()
     assert 'SERVICE_WEB_NAME="ca-web-' in env and 'AZURE_KEY_VAULT_NAME="kv-' in env
-    state = Cloud(cloud_dir(project), "dev").read()
+    state = Cloud(cloud_dir(project, "dev"), "dev").read()
     assert state["resource_groups"]["rg-dev"]["tags"]["azd-env-name"] == "dev"
     web = next(a for a in state["apps"].values() if a["tags"].get("azd-service-name") == "web")
     assert web["name"].startswith("ca-web-") and web["target_port"] == 3000
@@ -76,7 +76,7 @@ def test_bicep_deploy_and_down_on_app_service(tmp_path: Path) -> None:
     assert any(ln.startswith("Purging Key Vault: kv-") for ln in order)
     assert any(ln.startswith("Purging Cognitive Account: cog-") for ln in order)
     assert text[-1].startswith("SUCCESS: Your application was removed from Azure in ")
-    state = Cloud(cloud_dir(project), "dev").read()
+    state = Cloud(cloud_dir(project, "dev"), "dev").read()
     assert state["resource_groups"] == {} and state["sites"] == {} and state["soft_deleted"] == []
     assert "SERVICE_WEB_NAME" not in (project / ".azure/dev/.env").read_text()
 
@@ -89,7 +89,7 @@ def test_bicep_down_without_purge_skips_and_soft_deletes(tmp_path: Path) -> None
     out = strip_ansi(azd(project, "down", "--force").stdout).splitlines()
     assert "WARNING: The following operation will delete 1 Key Vault and 1 OpenAI." in out
     assert any(ln.startswith("  (-) Skipped: Purging Key Vault: kv-") for ln in out)
-    state = Cloud(cloud_dir(project), "dev").read()
+    state = Cloud(cloud_dir(project, "dev"), "dev").read()
     assert {r["type"] for r in state["soft_deleted"]} == {"Microsoft.KeyVault/vaults", "Microsoft.CognitiveServices/accounts"}
     nothing = strip_ansi(azd(project, "down", "--force").stdout).splitlines()
     assert "  (✓) Done: No Azure resources were found." in nothing
@@ -114,7 +114,7 @@ def test_terraform_local_modules_in_the_transcript_and_the_cloud(tmp_path: Path)
     assert "module.web.azurerm_linux_web_app.app: Creation complete after" in text
     assert "azurerm_redis_cache.cache" not in text  # count = 0
     assert "rtagent" not in text
-    state = Cloud(cloud_dir(project), "dev").read()
+    state = Cloud(cloud_dir(project, "dev"), "dev").read()
     sites = {s["tags"].get("azd-service-name"): s for s in state["sites"].values()}
     assert set(sites) == {"web", "api"} and sites["web"]["name"].startswith("app-web-")
     deploy = strip_ansi(azd(project, "deploy").stdout).splitlines()
@@ -132,4 +132,4 @@ def test_whole_simulated_flow_on_an_app_service_terraform_project(tmp_path: Path
     assert "web: not checked" in result.stdout  # an App Service is not probed as a Container App backend
     teardown = run_wizard("teardown", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--confirm", "dev")
     assert teardown.returncode == 0, teardown.stdout[-3000:]
-    assert Cloud(cloud_dir(project), "dev").read()["resource_groups"] == {}
+    assert Cloud(cloud_dir(project, "dev"), "dev").read()["resource_groups"] == {}
