@@ -90,7 +90,12 @@ def test_terraform_local_modules_call_site_tags_and_count() -> None:
     assert web.tag_where is not None and web.tag_where.file.name == "main.tf"  # where the tag is written
     assert by_symbol["module.api.azurerm_linux_web_app.app"].service_tag == "api"
     assert by_symbol["azurerm_redis_cache.cache"].active is False  # count = var.use_cache ? 1 : 0, default false
-    assert set(model.namespaces) == {"Microsoft.Web", "Microsoft.Cache"}
+    assert set(model.namespaces) == {"Microsoft.Web", "Microsoft.Cache", "Microsoft.CognitiveServices"}
+    # for_each over a variable's default, with each.value in the body
+    assert by_symbol['azurerm_cognitive_deployment.model["gpt-4o-mini"]'].name == "gpt-4o-mini"
+    assert [m.as_dict() for m in model.models] == [
+        {"name": "gpt-4o-mini", "sku_name": "GlobalStandard", "capacity": 10},
+        {"name": "text-embedding-3-small", "sku_name": "Standard", "capacity": 5}]
 
 
 # -- preflight on the model ----------------------------------------------------------------------

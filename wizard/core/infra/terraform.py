@@ -198,8 +198,8 @@ class _Reader:
             self._resource(mod, file, rtype, name, body)
         return mod
 
-    def _count(self, mod: _Module, body: dict[str, Any]) -> tuple[list[str], bool | None, str]:
-        """(index suffixes, active, condition text) for `count` / `for_each`."""
+    def _count(self, mod: _Module, body: dict[str, Any]) -> tuple[list[tuple[str, dict[str, Any]]], bool | None, str]:
+        """(instances as (address suffix, `count`/`each` bindings), active, condition text)."""
         active, condition = mod.active, mod.condition
         if "count" in body:
             count = _value(body["count"], mod.ev)
@@ -207,16 +207,21 @@ class _Reader:
             condition = " && ".join(x for x in (condition, text) if x)
             if isinstance(count, int):
                 if count == 0:
-                    return [""], False, condition
-                return ([""] if count == 1 else [f"[{i}]" for i in range(count)]), active, condition
-            return [""], None if active is not False else False, condition
+                    return [("", {"count": {"index": 0}})], False, condition
+                if count == 1:
+                    return [("", {"count": {"index": 0}})], active, condition
+                return [(f"[{i}]", {"count": {"index": i}}) for i in range(count)], active, condition
+            return [("", {"count": {"index": Unknown("count.index")}})], None if active is not False else False, condition
         if "for_each" in body:
             items = _value(body["for_each"], mod.ev)
-            if isinstance(items, (dict, list)) and is_known(list(items) if isinstance(items, dict) else items):
-                keys = list(items) if isinstance(items, dict) else [to_text(i) for i in items]
-                return ([f'["{k}"]' for k in keys] or [""]), (active if keys else False), condition
-            return [""], None if active is not False else False, "for_each over an unknown value"
-        return [""], active, condition
+            if isinstance(items, list):
+                items = {to_text(i): i for i in items}
+            if isinstance(items, dict) and all(not isinstance(k, Unknown) for k in items):
+                inst = [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in items.items()]
+                return (inst or [("", {})]), (active if inst else False), condition
+            unknown = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
+            return [("", unknown)], None if active is not False else False, "for_each over an unknown value"
+        return [("", {})], active, condition
 
     def _call(self, mod: _Module, file: Path, text: str, name: str, body: dict[str, Any], depth: int) -> None:
         source = unquote(body.get("source"))
@@ -237,16 +242,21 @@ class _Reader:
     def _resource(self, mod: _Module, file: Path, rtype: str, name: str, raw: dict[str, Any]) -> None:
         text = file.read_text(encoding="utf-8", errors="replace")
         line = _line(text, rf'resource\s+"{re.escape(rtype)}"\s+"{re.escape(name)}"')
-        body = mod._resource_value(rtype, name)
-        azapi = body.get("type") if rtype.startswith("azapi_") else None
-        arm_type = azapi.split("@", 1)[0] if isinstance(azapi, str) else arm_type_for_azurerm(rtype)
-        if isinstance(azapi, str):
-            self.model.add_namespace(arm_type or "")
-        elif (namespace := namespace_for_azurerm(rtype)) is not None:
-            seen = self.model.namespaces.setdefault(namespace, [])
-            seen.append(rtype) if rtype not in seen else None
-        suffixes, active, condition = self._count(mod, raw)
-        for suffix in suffixes:
+        instances, active, condition = self._count(mod, raw)
+        for suffix, bindings in instances:
+            mod.ev.locals.append(bindings)
+            try:
+                body = mod._resource_value(rtype, name) if not bindings else _value(raw, mod.ev)
+            finally:
+                mod.ev.locals.pop()
+            body = body if isinstance(body, dict) else {}
+            azapi = body.get("type") if rtype.startswith("azapi_") else None
+            arm_type = azapi.split("@", 1)[0] if isinstance(azapi, str) else arm_type_for_azurerm(rtype)
+            if isinstance(azapi, str):
+                self.model.add_namespace(arm_type or "")
+            elif (namespace := namespace_for_azurerm(rtype)) is not None:
+                seen = self.model.namespaces.setdefault(namespace, [])
+                seen.append(rtype) if rtype not in seen else None
             resource = Resource(arm_type, mod.address(rtype, name) + suffix, Where(file, line), condition=condition,
                                 active=active, module=mod.path, source_type=rtype)
             value = body.get("name")
@@ -257,8 +267,8 @@ class _Reader:
             self._tags(mod, resource, raw, body.get("tags", {}) if "tags" in raw else {}, text, line)
             self._host(resource, body)
             self.model.resources.append(resource)
-        if rtype == "azurerm_cognitive_deployment" and active is not False:
-            self._deployment(body, Where(file, line))
+            if rtype == "azurerm_cognitive_deployment" and active is not False:
+                self._deployment(body, Where(file, line))
 
     def _tags(self, mod: _Module, resource: Resource, raw: dict[str, Any], tags: Any, text: str, line: int) -> None:
         if isinstance(tags, Unknown):
@@ -362,11 +372,14 @@ def read_terraform(root: Path, env: dict[str, str] | None = None, random_token: 
                 value = top.output(str(unquote(name_q)))
                 model.outputs[str(unquote(name_q))] = (to_text(value) if not isinstance(value, (dict, list))
                                                        else json.dumps(value)) if is_known(value) else None
-    if "model_deployments" in top.variables:  # the accelerator's shape: models as a variable's default
+    if "model_deployments" in top.variables:  # the accelerator's shape: the models as a root variable's default
         models = top.var.get("model_deployments")
+        seen = {(m.name, m.sku_name) for m in model.models}
         for item in models if isinstance(models, list) else []:
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 capacity = item.get("capacity")
-                model.models.append(ModelDeployment(item["name"], str(item.get("sku_name", "Standard")),
-                                                    capacity if isinstance(capacity, int) else None, Where(root, 1)))
+                found = ModelDeployment(item["name"], str(item.get("sku_name", "Standard")),
+                                        capacity if isinstance(capacity, int) else None, Where(root, 1))
+                if (found.name, found.sku_name) not in seen:
+                    model.models.append(found)
     return model
