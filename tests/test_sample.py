@@ -177,10 +177,10 @@ def test_missing_tag_scenario_hides_the_webchat_tag(tmp_path: Path, happy: Path)
     broken = copy_sample(tmp_path / "mt", "missing-tag")
     assert _literal_service_tags(broken) == SERVICES - {"webchat-demo"}
     containers = (broken / "infra" / "terraform" / "containers.tf").read_text()
-    assert "tags = var.webchat_tags" in containers
+    assert 'tags = jsondecode(file("${path.module}/webchat-tags.json"))' in containers
     assert '"webchat-demo"' not in re.sub(r'name\s*=\s*"webchat-demo"', "", containers)
-    variables = (broken / "infra" / "terraform" / "variables.tf").read_text()
-    assert 'variable "webchat_tags"' in variables and "azd-service-name" not in variables
+    tags = (broken / "infra" / "terraform" / "webchat-tags.json").read_text()
+    assert "azd-env-name" in tags and "azd-service-name" not in tags
 
 
 def test_unknown_scenario_gives_unchanged_copy(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ async def test_pick_missing_tag_then_run_stops_at_deploy_naming_webchat_demo(tmp
         await pilot.press("down", "enter")
         await until(pilot, lambda: app.disk_scenario == "missing-tag" and isinstance(app.screen, ProjectScreen))
         assert app.choice.scenario == "missing-tag"
-        assert "webchat_tags" in (root / "infra" / "terraform" / "variables.tf").read_text()
+        assert (root / "infra" / "terraform" / "webchat-tags.json").is_file()
         await until(pilot, lambda: "missing-tag" in host_settings(app))  # the fresh Project screen, once composed
 
         await pilot.press("v")  # speed: 0.5, then back to 0 for the test

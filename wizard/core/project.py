@@ -51,6 +51,26 @@ class Hook:
         return None
 
     @property
+    def scripts(self) -> list[str]:
+        """Every script file the `run` text starts a command with (`./a.sh; ./b.sh` → both)."""
+        text = self.run.strip()
+        if not text:
+            return []
+        found: list[str] = []
+        for command in re.split(r"\s*(?:;|&&|\|\||\n)\s*", text):
+            first = command.split()[0] if command.split() else ""
+            first = first.strip("'\"")
+            looks_like_path = first.endswith((".sh", ".ps1", ".py", ".bash")) or first.startswith(("./", "../", "/"))
+            if first and looks_like_path and "$" not in first and first not in found:
+                found.append(first)
+        return found
+
+    @property
+    def chained(self) -> bool:
+        """`run` holds several commands: its scripts are started by the shell, not by azd."""
+        return len(re.split(r"\s*(?:;|&&|\|\||\n)\s*", self.run.strip().rstrip(";"))) > 1
+
+    @property
     def target(self) -> str:
         return f"hook:{self.name}" if not self.service else f"hook:{self.service}/{self.name}"
 
@@ -65,6 +85,14 @@ class Service:
     docker_context: str | None = None
     remote_build: bool = False
     resource_name: str | None = None
+    condition: str | None = None  # azure.yaml `condition:` (`${VAR}`): deployed only when true
+
+    def enabled(self, env_values: dict[str, str]) -> bool:
+        """azure.yaml `condition: ${VAR}`: azd deploys the service only when it is true (1, t, true)."""
+        if self.condition is None:
+            return True
+        value = re.sub(r"\$\{([A-Za-z_]\w*)\}", lambda m: env_values.get(m.group(1), ""), self.condition)
+        return value.strip().lower() in ("1", "t", "true")
 
     @property
     def needs_local_docker(self) -> bool:
@@ -73,13 +101,15 @@ class Service:
 
     @property
     def found_by_tag(self) -> bool:
-        """azd finds these hosts by the `azd-service-name` tag unless `resourceName` is set."""
+        """azd finds these hosts by the `azd-service-name` tag unless `resourceName` is set.
+
+        AKS is not among them: azd finds the cluster from AZD_AKS_CLUSTER / resourceName first.
+        """
         return self.resource_name is None and self.host in (
             "containerapp",
             "appservice",
             "function",
             "staticwebapp",
-            "aks",
             "containerapp-job",
         )
 
@@ -116,10 +146,15 @@ class Project:
         return next((h for h in self.hooks if h.name == name and h.service is None), None)
 
     def hook_script_path(self, hook: Hook) -> Path | None:
-        script = hook.script
-        if script is None:
-            return None
-        return (self.root / PurePosixPath(script.replace("\\", "/"))).resolve()
+        paths = self.hook_script_paths(hook)
+        return paths[0] if paths else None
+
+    def hook_script_paths(self, hook: Hook) -> list[Path]:
+        """The scripts a hook runs, resolved where azd runs it: a service hook in the service's folder."""
+        base = self.root
+        if hook.service and (svc := self.service(hook.service)) is not None:
+            base = self.root / svc.project
+        return [(base / PurePosixPath(s.replace("\\", "/"))).resolve() for s in hook.scripts]
 
     # -- .azure ----------------------------------------------------------------------------
     def environments(self) -> list[EnvInfo]:
@@ -242,6 +277,7 @@ def _parse_services(raw: Any, path: Path, text: str) -> tuple[Service, ...]:
                 docker_context=docker.get("context"),
                 remote_build=bool(docker.get("remoteBuild", False)),
                 resource_name=spec.get("resourceName"),
+                condition=None if spec.get("condition") is None else str(spec.get("condition")),
             )
         )
     return tuple(services)

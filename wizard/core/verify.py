@@ -82,6 +82,8 @@ async def verify(
     services = [s for s in (project.services if project else ()) if s.host in ("containerapp", "")]
     others = [s for s in (project.services if project else ()) if s.host not in ("containerapp", "")]
     backend = backend_service(project, env_values)
+    if backend not in {s.name for s in services}:
+        backend = None  # the health check probes a Container App backend; other hosts are "not checked"
     app_by_service: dict[str, ContainerAppInfo] = {}
     broken: set[str] = set()  # services whose app cannot answer (health/frontend not worth waiting for)
     placeholder: set[str] = set()

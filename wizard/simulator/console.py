@@ -36,6 +36,14 @@ def go_duration(seconds: float) -> str:
     return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
+def go_duration_ms(seconds: float) -> str:
+    """Go's time.Duration.String() at millisecond precision: `1.521s`, `21.9s`, `1m35.2s`."""
+    millis = int(round(seconds * 1000))
+    minutes, millis = divmod(millis, 60_000)
+    secs = f"{millis // 1000}.{millis % 1000:03d}".rstrip("0").rstrip(".")
+    return f"{minutes}m{secs}s" if minutes else f"{secs}s"
+
+
 class Console:
     def __init__(self, *, json_mode: bool, speed: float) -> None:
         self.json_mode = json_mode

@@ -2,7 +2,9 @@
 
 Current (>= 1.25) format: one `  <svc>: <Phase>` line per phase event; legacy format (pre-1.25,
 DEPLOY_WIZARD_SIM_FORMAT=legacy): `Deploying service X` sections with `(✓) Done:` lines.
-A service whose Container App lacks the tag fails with azd's real error chain.
+Targets are the Container Apps and the sites (App Service, Functions, Static Web Apps) provision
+created; each host prints its own progress details (azd's `NewServiceProgress` strings). A service
+whose resource lacks the tag fails with azd's real error chain.
 """
 
 from __future__ import annotations
@@ -13,6 +15,18 @@ from typing import Any
 from wizard.simulator.console import duration_text, go_duration
 from wizard.simulator.lifecycle import Sim, require_login
 
+# host -> (Packaging details, Publishing details, Deploying details), azd's `NewServiceProgress` strings
+PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "containerapp": ((), ("Pushing container image",), ("Updating container app revision", "Fetching endpoints for service")),
+    "appservice": (("Compressing deployment artifacts",), (), ("Fetching endpoints for app service",)),
+    "function": (("Compressing deployment artifacts",), (), ("Uploading deployment package",
+                                                             "Fetching endpoints for function app")),
+    "aks": ((), ("Pushing container image",), ("Applying k8s manifests", "Verifying deployment",
+                                              "Fetching endpoints for AKS service")),
+    "staticwebapp": ((), (), ("Retrieving deployment token", "swa cli deploy", "Verifying deployment",
+                              "Fetching endpoints for static web app")),
+}
+REMOTE_BUILD = ("Packing remote build context", "Uploading remote build context", "Running remote build")
 TAG_MISSING = (
     "resource not found: unable to find a resource tagged with 'azd-service-name: {svc}'. Ensure the service "
     "resource is correctly tagged in your infrastructure configuration, and rerun provision"
@@ -23,56 +37,90 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     c = sim.console
     if (code := require_login(sim)) is not None:
         return code
-    services = [s for s in sim.project.services if only in (None, s.name)]
+    services = [s for s in sim.project.services if only in (None, s.name) and s.enabled(sim.values)]
     if only and not services:
         return c.error(f"service name '{only}' doesn't exist")
     c.line()
     c.line("Deploying services (azd deploy)")
     c.line()
-    if not sim.values.get("AZURE_SUBSCRIPTION_ID") or not sim.values.get("AZURE_RESOURCE_GROUP"):
+    state = sim.cloud.read()
+    provisioned = bool(sim.values.get("AZURE_RESOURCE_GROUP")) or any(
+        (rg.get("tags") or {}).get("azd-env-name") == sim.env for rg in state["resource_groups"].values())
+    if not sim.values.get("AZURE_SUBSCRIPTION_ID") or not provisioned:
         return c.error("infrastructure has not been provisioned",
                        "Run 'azd provision' to provision the infrastructure, then run 'azd deploy' again.")
-    apps = sim.cloud.read()["apps"]
-    found = {s.name: next((a for a in apps.values() if a["tags"].get("azd-service-name") == s.name), None)
-             for s in services}
+    targets = [*({**a, "host": "containerapp", "url": f"https://{a['fqdn']}/"} for a in state["apps"].values()),
+               *state.get("sites", {}).values()]
+    found = {s.name: _target(s, targets) for s in services}
     if sim.legacy:
         return _deploy_legacy(sim, services, found)
     for s in services:
         c.line(f"  {s.name}: Packaging")
+        for detail in _progress(found[s.name], s)[0]:
+            c.line(f"  {s.name}: Packaging ({detail})")
         c.wait(2)
+    started = c.sim_clock  # azd counts elapsed time from the first phase after packaging
+
+    def stamp() -> str:
+        elapsed = c.sim_clock - started
+        return f" [{go_duration(elapsed)}]" if elapsed >= 1 else ""
+
     errors: list[str] = []
     for s in services:
-        c.wait(3)
         if found[s.name] is None:
+            c.wait(3)
             chain = f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}"
-            c.line(f"  {s.name}: Failed ({chain}) [{go_duration(c.sim_clock)}]")
+            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
             errors.append(chain)
-        else:
-            c.line(f"  {s.name}: Publishing (Pushing container image) [{go_duration(c.sim_clock)}]")
+            continue
+        c.line(f"  {s.name}: Publishing")  # real azd 1.31.2 prints no elapsed time while publishing
+        for detail in _progress(found[s.name], s)[1]:
+            c.line(f"  {s.name}: Publishing ({detail})")
+            c.wait(3)
     if sim.scenario == "hang":
         while True:
             time.sleep(3600)
     endpoints: list[str] = []
     for s in services:
-        app = found[s.name]
-        if app is None:
+        target = found[s.name]
+        if target is None:
             continue
         c.wait(25)
-        c.line(f"  {s.name}: Deploying (Updating container app revision) [{go_duration(c.sim_clock)}]")
-        c.wait(6)
-        _ship(sim, s.name, app["name"])
-        c.line(f"  {s.name}: Done [{go_duration(c.sim_clock)}]")
-        endpoints.append(f"  - Endpoint: https://{app['fqdn']}/ ")
+        c.line(f"  {s.name}: Deploying{stamp()}")
+        for detail in _progress(target, s)[2]:
+            c.line(f"  {s.name}: Deploying ({detail}){stamp()}")
+            c.wait(0.3)
+        _ship(sim, s.name, target)
+        c.line(f"  {s.name}: Done{stamp()}")
+        endpoints.append(f"- Endpoint: {target['url'].rstrip('/')}/ ")
     for line in endpoints:
         c.line(line)
     if errors:
         return c.error(errors[0])
     c.line()
+    c.line()
     c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
-    for line in sim.portal_rg(sim.values.get("AZURE_RESOURCE_GROUP", "")):
+    group = sim.values.get("AZURE_RESOURCE_GROUP") or next(
+        (t["resource_group"] for t in found.values() if t is not None), "")
+    for line in sim.portal_rg(group):
         c.line(line)
     c.result({"timestamp": "", "services": {s.name: {"artifacts": []} for s in services}})
     return 0
+
+
+def _target(service: Any, targets: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The resource azd deploys `service` to: by its tag; an AKS service goes to the environment's cluster."""
+    if service.host == "aks":
+        return next((t for t in targets if t.get("host") == "aks"), None)
+    return next((t for t in targets if (t.get("tags") or {}).get("azd-service-name") == service.name), None)
+
+
+def _progress(target: dict[str, Any] | None, service: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    host = (target or {}).get("host", "containerapp")
+    package, publish, deploy_ = PROGRESS.get(host, PROGRESS["containerapp"])
+    if host == "containerapp" and getattr(service, "remote_build", False):
+        publish = REMOTE_BUILD
+    return package, publish, deploy_
 
 
 def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
@@ -92,17 +140,24 @@ def _deploy_legacy(sim: Sim, services: list[Any], found: dict[str, Any]) -> int:
             while True:
                 time.sleep(3600)
         c.wait(20)
-        c.line(f"Deploying service {s.name} (Updating container app revision)")
-        _ship(sim, s.name, app["name"])
+        c.line(f"Deploying service {s.name} ({_progress(app, s)[2][0]})")
+        _ship(sim, s.name, app)
         c.line(f"  (✓) Done: Deploying service {s.name}")
-        c.line(f"  - Endpoint: https://{app['fqdn']}/ ")
+        c.line(f"  - Endpoint: {app['url'].rstrip('/')}/ ")
         c.line()
     c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
     return 0
 
 
-def _ship(sim: Sim, service: str, app_name: str) -> None:
+def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
     stamp = int(time.time())
+    if target.get("host", "containerapp") != "containerapp":  # a site: the package lands, no image
+        with sim.cloud.edit() as state:
+            site = state.get("sites", {}).get(target["name"])
+            if site is not None:
+                site["deployed"] = stamp
+        return
+    app_name = target["name"]
     registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or f"cr{sim.token}.azurecr.io"
     image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
     with sim.cloud.edit() as state:
@@ -115,5 +170,3 @@ def _ship(sim: Sim, service: str, app_name: str) -> None:
                                  "running_state": "Running", "replicas": 1, "traffic_weight": 100})
     key = "SERVICE_" + service.upper().replace("-", "_").replace(" ", "_") + "_IMAGE_NAME"
     sim.save_values({key: image})
-
-

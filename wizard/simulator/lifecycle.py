@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.core.infra import ENV_TAG, InfraModel, Resource
+from wizard.core.infra.types import create_seconds
 from wizard.core.project import Project, format_dotenv, read_env_values
 from wizard.simulator import terraform as tf
 from wizard.simulator.cloud import (
@@ -25,15 +27,9 @@ from wizard.simulator.cloud import (
 )
 from wizard.simulator.console import Console, duration_text
 from wizard.simulator.hooks import run_hook
-from wizard.simulator.infra import SOFT_DELETE_TYPES, InfraModel, TfResource, read_infra
+from wizard.simulator.infra import arm_id, endpoint, output_values, sim_model, soft_deleted_by_down
 from wizard.simulator.signin import signed_in
 
-# simulated seconds each resource type takes to create
-CREATE_SECONDS = {
-    "azurerm_resource_group": 2, "azurerm_container_app_environment": 95, "azurerm_cognitive_account": 40,
-    "azurerm_cognitive_deployment": 25, "azurerm_container_app": 30, "azurerm_key_vault": 22,
-    "azurerm_app_configuration": 35, "azurerm_communication_service": 12, "azurerm_redis_cache": 180,
-}
 FLOOD_LINES = 100_000
 QUOTA_TEXT = (
     "InsufficientQuota: This operation require 150 new capacity in quota Tokens Per Minute (thousands) - "
@@ -52,6 +48,7 @@ class Sim:
     scenario: str
     legacy: bool = False
     values: dict[str, str] = field(default_factory=dict)
+    no_changes: bool = False  # the last provision found nothing to change (Bicep's deployment-state check)
 
     @property
     def dotenv(self) -> Path:
@@ -128,85 +125,45 @@ def _hook(sim: Sim, name: str) -> int | None:
 
 
 # -- provision -------------------------------------------------------------------------------------
-def _outputs(sim: Sim, model: InfraModel, names: dict[str, str]) -> dict[str, str]:
-    """Values for the project's terraform outputs, from what was created."""
-    token, location = sim.token, sim.location
-    apps = {r.name: names[r.address] for r in model.by_type("azurerm_container_app") if r.address in names}
-
-    def first(tf_type: str) -> str:
-        for r in model.by_type(tf_type):
-            if r.address in names:
-                return names[r.address]
-        return f"{tf_type.split('_')[-1]}-{token}"
-
-    def fqdn(app: str) -> str:
-        return f"{app}.{token}.{location}.azurecontainerapps.io"
-
-    values: dict[str, str] = {}
-    for out in model.outputs:
-        role = next((k for k in apps if out.startswith(k.upper() + "_")), None)
-        if out == "AZURE_RESOURCE_GROUP":
-            values[out] = first("azurerm_resource_group")
-        elif role and out.endswith("_NAME"):
-            values[out] = apps[role]
-        elif role and out.endswith("_FQDN"):
-            values[out] = fqdn(apps[role])
-        elif role and (out.endswith("_URL") or out.endswith("_ENDPOINT")):
-            values[out] = f"https://{fqdn(apps[role])}"
-        elif out == "BACKEND_API_URL" and "backend" in apps:
-            values[out] = f"https://{fqdn(apps['backend'])}"
-        elif out == "FRONTEND_URL" and "frontend" in apps:
-            values[out] = f"https://{fqdn(apps['frontend'])}"
-        elif out.startswith("ACS_") and out.endswith("ENDPOINT"):
-            values[out] = f"https://{first('azurerm_communication_service')}.unitedstates.communication.azure.com"
-        elif out.startswith("ACS_") and out.endswith("NAME"):
-            values[out] = first("azurerm_communication_service")
-        elif "APPCONFIG" in out and out.endswith("ENDPOINT"):
-            values[out] = f"https://{first('azurerm_app_configuration')}.azconfig.io"
-        elif "OPENAI" in out and out.endswith("ENDPOINT"):
-            values[out] = f"https://{first('azurerm_cognitive_account')}.openai.azure.com/"
-        elif "REGISTRY" in out:
-            values[out] = f"{first('azurerm_container_registry')}.azurecr.io"
-        elif "KEY_VAULT" in out:
-            values[out] = first("azurerm_key_vault")
-        elif "ENVIRONMENT_ID" in out:
-            values[out] = _arm_id(first("azurerm_resource_group"), "Microsoft.App/managedEnvironments",
-                                  first("azurerm_container_app_environment"))
-        else:
-            values[out] = f"{out.lower().replace('_', '-')}-{token}"
-    return values
+def _group_of(model: InfraModel, sim: Sim) -> str:
+    return next((r.name for r in model.by_type("Microsoft.Resources/resourceGroups") if r.name), f"rg-{sim.env}")
 
 
-def _arm_id(group: str, arm_type: str, name: str) -> str:
-    if arm_type == "Microsoft.Resources/resourceGroups":
-        return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}"
-    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{arm_type}/{name}"
+def model_for(sim: Sim) -> InfraModel:
+    return sim_model(sim.project, sim.env, sim.values)
 
 
-def _failure_for(sim: Sim, resource: TfResource, state: dict[str, Any]) -> list[str] | None:
+def warn_unmodelled(sim: Sim, model: InfraModel) -> None:
+    """Say up front what the simulation leaves out (one line per construct the model cannot read)."""
+    for text in model.unmodelled_text(sim.project.root):
+        sim.console.line(f"WARNING: (simulator) not modelled, left out of this simulation: {text}")
+
+
+def _failure_for(sim: Sim, resource: Resource, state: dict[str, Any]) -> list[str] | None:
     """Terraform's error block when this resource cannot be created in this scenario."""
-    if resource.type == "azurerm_communication_service" and state["providers"].get("Microsoft.Communication") != "Registered":
+    tf_type, tf_name = resource.source_type, resource.address.rsplit(".", 1)[-1]
+    if tf_type == "azurerm_communication_service" and state["providers"].get("Microsoft.Communication") != "Registered":
         return tf.error_block(
             f"creating Communication Service (Subscription: \"{SUBSCRIPTION_ID}\"",
             [
                 "",
                 f"  with {resource.address},",
-                f"  on main.tf line 1, in resource \"{resource.type}\" \"{resource.name}\":",
+                f"  on {resource.where.file.name} line {resource.where.line}, in resource \"{tf_type}\" \"{tf_name}\":",
                 "",
                 "unexpected status 409 (409 Conflict) with error: MissingSubscriptionRegistration: The subscription "
                 "is not registered to use namespace 'Microsoft.Communication'. See https://aka.ms/rps-not-found "
                 "for how to register subscriptions.",
             ],
         )
-    if sim.scenario == "quota" and resource.type in ("azurerm_cognitive_deployment",):
+    if sim.scenario == "quota" and tf_type in ("azurerm_cognitive_deployment",):
         return tf.error_block(
             f"creating Deployment (Subscription: \"{SUBSCRIPTION_ID}\"",
             [
-                f"Deployment Name: \"{resource.name}\"): performing CreateOrUpdate: unexpected status 400 "
+                f"Deployment Name: \"{tf_name}\"): performing CreateOrUpdate: unexpected status 400 "
                 f"(400 Bad Request) with error: {QUOTA_TEXT}",
                 "",
                 f"  with {resource.address},",
-                f"  in resource \"{resource.type}\" \"{resource.name}\":",
+                f"  in resource \"{tf_type}\" \"{tf_name}\":",
             ],
         )
     return None
@@ -222,54 +179,86 @@ def provision(sim: Sim) -> int:
     c.title("Provisioning Azure resources (azd provision)", "Provisioning Azure resources can take some time.")
     if (code := _missing_inputs(sim)) is not None:
         return code
+    model = model_for(sim)
+    if model.provider == "bicep":
+        from wizard.simulator import bicep_run
+
+        code = bicep_run.provision(sim, model)
+    else:
+        code = _provision_terraform(sim, model)
+    if code is not None:
+        return code
+    if (code := _hook(sim, "postprovision")) is not None:
+        return code
+    return _provisioned(sim, started)
+
+
+def _provisioned(sim: Sim, started: float) -> int:
+    c = sim.console
+    if sim.no_changes:  # a Bicep deployment whose state matched: azd's own closing line
+        c.line()
+        c.line("SUCCESS: There are no changes to provision for your application.")
+        return 0
+    c.line()
+    elapsed = c.sim_clock or (time.monotonic() - started)
+    c.line(f"SUCCESS: Your application was provisioned in Azure in {duration_text(elapsed)}.")
+    group = sim.values.get("AZURE_RESOURCE_GROUP") or next(iter(groups_of_env(sim)), "")
+    for line in sim.portal_rg(group):
+        c.line(line)
+    outputs = {k: sim.values.get(k, "") for k in model_for(sim).outputs}
+    c.result({"outputs": {k: {"type": "string", "value": v} for k, v in outputs.items()}, "resources": []})
+    return 0
+
+
+def groups_of_env(sim: Sim) -> list[str]:
+    """Resource groups tagged azd-env-name = this environment (how azd finds them)."""
+    groups = sim.cloud.read()["resource_groups"]
+    return [name for name, rg in groups.items() if (rg.get("tags") or {}).get(ENV_TAG) == sim.env]
+
+
+def _provision_terraform(sim: Sim, model: InfraModel) -> int | None:
+    c = sim.console
     c.line(f"Subscription: {SUBSCRIPTION_NAME} ({SUBSCRIPTION_ID})")
     c.line(f"Location: {LOCATION_NAMES.get(sim.location, sim.location)}")
     c.line()
-    model = read_infra(sim.project)
-    if model.error:
-        c.raw("\n".join(tf.error_block("Invalid configuration", [model.error])) + "\n")
-        return c.error(f"terraform init failed: exit status 1 , err: {model.error}")
+    warn_unmodelled(sim, model)
+    if model.errors:
+        c.raw("\n".join(tf.error_block("Invalid configuration", [model.errors[0]])) + "\n")
+        return c.error(f"terraform init failed: exit status 1 , err: {model.errors[0]}")
     for text in tf.init_lines():
         c.raw(text + "\n")
     c.wait(4)
     c.line("Locating plan file...")
     state = sim.cloud.read()
-    todo = [r for r in model.resources if r.address not in state["tf_state"]]
-    names = {r.address: r.cloud_name(sim.env, sim.token) for r in model.resources}
-    outputs = _outputs(sim, model, names)
+    planned = [r for r in model.resources if r.active is not False]
+    todo = [r for r in planned if r.address not in state["tf_state"]]
+    group = _group_of(model, sim)
+    services = [s.name for s in sim.project.services]
+    outputs = output_values(model, services, sim.token, sim.location, group)
     if not todo:
         for text in tf.no_changes():
             c.raw(text + "\n")
         for text in tf.apply_complete(0, outputs):
             c.raw(text + "\n")
     else:
-        plan = tf.plan_lines(((r.address, names[r.address]) for r in todo), model.outputs)
+        plan = tf.plan_lines(((r.address, r.name or "") for r in todo), list(model.outputs))
         c.raw("\n".join(plan) + "\n")
-        if (code := _apply(sim, model, todo, names)) is not None:
+        if (code := _apply(sim, todo, group)) is not None:
             return code
         for text in tf.apply_complete(len(todo), outputs):
             c.raw(text + "\n")
     sim.save_values(outputs)
-    if (code := _hook(sim, "postprovision")) is not None:
-        return code
-    c.line()
-    elapsed = c.sim_clock or (time.monotonic() - started)
-    c.line(f"SUCCESS: Your application was provisioned in Azure in {duration_text(elapsed)}.")
-    for line in sim.portal_rg(outputs.get("AZURE_RESOURCE_GROUP", "")):
-        c.line(line)
-    c.result({"outputs": {k: {"type": "string", "value": v} for k, v in outputs.items()}, "resources": []})
-    return 0
+    return None
 
 
-def _apply(sim: Sim, model: InfraModel, todo: list[TfResource], names: dict[str, str]) -> int | None:
+def _apply(sim: Sim, todo: list[Resource], group: str) -> int | None:
     c = sim.console
-    group = next((names[r.address] for r in model.by_type("azurerm_resource_group")), f"rg-{sim.env}")
     for index, resource in enumerate(todo):
         address = resource.address
         c.raw(tf.creating(address) + "\n")
         if sim.scenario == "flood" and index == 1:
             _flood(c, address)
-        seconds = CREATE_SECONDS.get(resource.type, 6)
+        seconds = create_seconds(resource.arm_type)
         for elapsed in range(10, seconds, 10):
             c.wait(10)
             c.raw(tf.still_creating(address, elapsed) + "\n")
@@ -277,12 +266,13 @@ def _apply(sim: Sim, model: InfraModel, todo: list[TfResource], names: dict[str,
         with sim.cloud.edit() as state:
             failure = _failure_for(sim, resource, state)
             if failure is None:
-                _create(sim, state, resource, names[address], group)
+                state["tf_state"][address] = resource.name
+                create(sim, state, resource, group)
         if failure is not None:
             c.raw("\n".join(failure) + "\n")
             return c.error(TF_FAILED)
         arm_type = resource.arm_type or "Microsoft.Resources/deployments"
-        c.raw(tf.created(address, seconds, _arm_id(group, arm_type, names[address])) + "\n")
+        c.raw(tf.created(address, seconds, arm_id(group, arm_type, resource.name or "")) + "\n")
     return None
 
 
@@ -297,17 +287,25 @@ def _flood(c: Console, address: str) -> None:
     c.raw("".join(chunk))
 
 
-def _create(sim: Sim, state: dict[str, Any], resource: TfResource, name: str, group: str) -> None:
-    state["tf_state"][resource.address] = name
-    arm_type = resource.arm_type
+HOST_KINDS = {"Microsoft.Web/staticSites": "staticwebapp", "Microsoft.ContainerService/managedClusters": "aks"}
+
+
+def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> None:
+    """Put `resource` into the simulated cloud with its tags (apps and sites as deploy targets)."""
+    arm_type, name = resource.arm_type, resource.name or ""
+    if arm_type is None or arm_type.startswith("Microsoft.Authorization/"):
+        return
     if arm_type == "Microsoft.Resources/resourceGroups":
-        state["resource_groups"].setdefault(name, {"location": sim.location, "resources": []})
+        rg = state["resource_groups"].setdefault(name, {"location": sim.location, "resources": []})
+        rg["tags"] = {**resource.tags, **rg.get("tags", {})}
         return
-    if arm_type is None:
-        return
-    rg = state["resource_groups"].setdefault(group, {"location": sim.location, "resources": []})
-    rg["resources"].append({"name": name, "type": arm_type, "id": _arm_id(group, arm_type, name),
-                            "address": resource.address})
+    group = resource.group or group
+    rg = state["resource_groups"].setdefault(group, {"location": sim.location, "resources": [], "tags": {}})
+    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name), "address": resource.address,
+             "tags": resource.tags}
+    if resource.kind:
+        entry["kind"] = resource.kind
+    rg["resources"] = [r for r in rg["resources"] if r.get("id") != entry["id"]] + [entry]
     if arm_type == "Microsoft.App/containerApps":
         port = resource.target_port
         state["apps"][name] = {
@@ -318,6 +316,11 @@ def _create(sim: Sim, state: dict[str, Any], resource: TfResource, name: str, gr
                            "running_state": "Running" if port in (None, 80) else "Activating",
                            "replicas": 1, "traffic_weight": 100}],
         }
+    elif arm_type in ("Microsoft.Web/sites", *HOST_KINDS):
+        host = HOST_KINDS.get(arm_type) or ("function" if "functionapp" in resource.kind else "appservice")
+        url = endpoint(resource, sim.token, sim.location)
+        state.setdefault("sites", {})[name] = {"name": name, "resource_group": group, "host": host,
+                                               "kind": resource.kind, "url": url, "tags": resource.tags}
     if arm_type == "Microsoft.Communication/communicationServices" and not state["phone_numbers"]:
         state["phone_numbers"] = [{"number": DEMO_NUMBER, "country": "CA", "number_type": "geographic",
                                    "calling": "inbound+outbound", "sms": "none", "monthly_cost": "1.00 USD"}]
@@ -332,6 +335,11 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
         return code
     c.title("Deleting all resources and deployed code on Azure (azd down)",
             "Local application code is not deleted when running 'azd down'.")
+    model = model_for(sim)
+    if model.provider == "bicep":
+        from wizard.simulator import bicep_run
+
+        return bicep_run.down(sim, model, force=force, purge=purge)
     c.line("Locating parameters file...")
     state = sim.cloud.read()
     created = dict(state["tf_state"])
@@ -359,16 +367,21 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
             if group == state.get("state_rg"):
                 continue
             for resource in state["resource_groups"].pop(group)["resources"]:
-                if resource["type"] in SOFT_DELETE_TYPES and not purge:
+                if soft_deleted_by_down(resource["type"]) and not purge:
                     state["soft_deleted"].append({**resource, "location": sim.location})
         state["apps"] = {}
+        state["sites"] = {}
         state["tf_state"] = {}
-    outputs = set(read_infra(sim.project).outputs)
-    sim.reload()
-    sim.save_values({}, remove=tuple(k for k in sim.values if k in outputs or k.startswith("SERVICE_")))
+    forget_outputs(sim, model)
     c.line()
     c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")
     return 0
+
+
+def forget_outputs(sim: Sim, model: InfraModel) -> None:
+    """`azd down` removes the output keys (and the services' keys) from .env."""
+    sim.reload()
+    sim.save_values({}, remove=tuple(k for k in sim.values if k in model.outputs or k.startswith("SERVICE_")))
 
 
 # -- hooks run / up --------------------------------------------------------------------------------

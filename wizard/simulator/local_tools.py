@@ -30,6 +30,11 @@ REGION_LIMITS: dict[str, int | None] = {"westeurope": 20, "australiaeast": None}
 INSTALLED = ("azd", "terraform", "az", "jq", "bash", "docker", "node", "npm", "npx", "python3", "python", "git")
 
 
+# models the simulated region offers quota for (what public azd templates deploy)
+SIMULATED_MODELS = ("gpt-4o", "gpt-4o-mini", "text-embedding-3-large", "gpt-realtime", "gpt-4o-transcribe",
+                    "gpt-4.1", "gpt-4.1-mini", "gpt-5", "gpt-5-mini", "gpt-5.4", "o4-mini",
+                    "text-embedding-3-small", "text-embedding-ada-002")
+
 class SimulatedTools:
     def __init__(self, scenario: str | None = None, speed: float | None = None, root: Path | None = None) -> None:
         self.root = root  # the project: where the simulated sign-in is kept
@@ -118,7 +123,7 @@ class SimulatedTools:
             rows = [
                 {"name": {"value": f"OpenAI.{sku}.{model}"}, "currentValue": 0, "limit": limit, "unit": "Count"}
                 for sku in ("Standard", "GlobalStandard", "DataZoneStandard")
-                for model in ("gpt-4o", "gpt-4o-mini", "text-embedding-3-large", "gpt-realtime", "gpt-4o-transcribe")
+                for model in SIMULATED_MODELS
             ]
             return 0, json.dumps(rows)
         return 0, ""

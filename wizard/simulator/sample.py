@@ -5,9 +5,9 @@ The simulator deploys a copy, never the bundled tree itself: hooks write files
 change the copy so that the failure comes from the project on disk, as it would for a
 real user:
 
-- ``missing-tag``: the `webchat` Container App gets its tags from a variable whose default
-  has no ``azd-service-name``, so a static read of the .tf files cannot confirm the tag and
-  `azd deploy` cannot find the app for ``webchat-demo``.
+- ``missing-tag``: the `webchat` Container App reads its tags from a JSON file
+  (``jsondecode(file(...))``) that has no ``azd-service-name``, so a static read of the .tf
+  files cannot confirm the tag and `azd deploy` cannot find the app for ``webchat-demo``.
 - ``hook-failure``: postprovision.sh calls a helper script that does not exist, so it
   stops with "not found" and exit code 127 after printing its first tasks.
 
@@ -37,15 +37,8 @@ _WEBCHAT_TAGS = """  tags = {
     "azd-env-name"     = var.environment_name
   }
 """
-_WEBCHAT_TAGS_VAR = """
-variable "webchat_tags" {
-  description = "Tags for the web chat Container App."
-  type        = map(string)
-  default = {
-    "azd-env-name" = "sample"
-  }
-}
-"""
+_WEBCHAT_TAGS_FROM_FILE = '  tags = jsondecode(file("${path.module}/webchat-tags.json"))\n'
+_WEBCHAT_TAGS_FILE = '{\n  "azd-env-name": "sample"\n}\n'
 _SYNC_CALL = """    header "📦 Task 4: App Configuration Settings"
     sync_settings
 """
@@ -148,11 +141,8 @@ def _is_sample_copy(folder: Path) -> bool:
 def _apply_scenario(dest: Path, scenario: str | None) -> None:
     if scenario == "missing-tag":
         tf = dest / "infra" / "terraform"
-        _replace_once(tf / "containers.tf", _WEBCHAT_TAGS, "  tags = var.webchat_tags\n", "webchat")
-        variables = tf / "variables.tf"
-        variables.write_text(
-            variables.read_text(encoding="utf-8") + _WEBCHAT_TAGS_VAR, encoding="utf-8"
-        )
+        _replace_once(tf / "containers.tf", _WEBCHAT_TAGS, _WEBCHAT_TAGS_FROM_FILE, "webchat")
+        (tf / "webchat-tags.json").write_text(_WEBCHAT_TAGS_FILE, encoding="utf-8")
     elif scenario == "hook-failure":
         hook = dest / "devops" / "scripts" / "azd" / "postprovision.sh"
         _replace_once(hook, _SYNC_CALL, _SYNC_BROKEN, "")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.core.preflight.infra_model import InfraFacts
+from wizard.core.infra import InfraModel, read_infra
 from wizard.core.preflight.model import PreflightContext
 from wizard.core.project import Project
 
@@ -47,6 +47,10 @@ class HookScripts:
     helpers: list[Path] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)
+    # scripts a multi-command `run` starts from the shell (`chmod +x ./a.sh; ./a.sh`): sh runs a
+    # script without `#!` itself, and a `chmod` in the same line sets the run bit first
+    from_shell: set[Path] = field(default_factory=set)
+    chmodded: set[Path] = field(default_factory=set)
 
     @property
     def all_text(self) -> str:
@@ -75,17 +79,25 @@ def read_hook_scripts(source: PreflightContext | Project) -> HookScripts:
     queue: list[Path] = []
     search_dirs: list[Path] = []
     for hook in project.hooks:
-        path = project.hook_script_path(hook)
-        if path is None:
+        paths = project.hook_script_paths(hook)
+        if not paths:
             found.inline.append(hook.run)
             continue
-        if not path.is_file():
-            found.missing.append((hook.name, path))
-            continue
-        found.hook_scripts.append((hook.name, path))
-        queue.append(path)
-        if path.parent not in search_dirs:
-            search_dirs.append(path.parent)
+        for path in paths:
+            if not path.is_file():
+                if path not in [p for _, p in found.missing]:
+                    found.missing.append((hook.name, path))
+                continue
+            if hook.chained:
+                found.from_shell.add(path)
+                if re.search(r"\bchmod\b[^;&|]*" + re.escape(path.name), hook.run):
+                    found.chmodded.add(path)
+            if path in [p for _, p in found.hook_scripts]:
+                continue
+            found.hook_scripts.append((hook.name, path))
+            queue.append(path)
+            if path.parent not in search_dirs:
+                search_dirs.append(path.parent)
     seen: set[Path] = set()
     while queue and len(seen) < MAX_SCRIPTS:
         path = queue.pop(0)
@@ -119,20 +131,9 @@ async def hook_scripts(ctx: PreflightContext) -> HookScripts:
     return await ctx.blocking("hook_scripts", lambda: read_hook_scripts(ctx))
 
 
-def _read_infra(ctx: PreflightContext) -> InfraFacts:
-    project = ctx.project
-    provider = project.infra.provider.lower()
-    if provider == "terraform":
-        from wizard.core.preflight.terraform import read_terraform
-
-        return read_terraform(project.infra_dir)
-    from wizard.core.preflight.bicep import read_bicep
-
-    return read_bicep(project.infra_dir, project.infra.module)
-
-
-async def infra_facts(ctx: PreflightContext) -> InfraFacts:
-    return await ctx.blocking("infra", lambda: _read_infra(ctx))
+async def infra_facts(ctx: PreflightContext) -> InfraModel:
+    """The project's infra model, read once per run with the environment's values."""
+    return await ctx.blocking("infra", lambda: read_infra(ctx.project, ctx.env_values, ctx.env))
 
 
 async def az_account(ctx: PreflightContext) -> tuple[dict[str, Any] | None, str]:

@@ -24,59 +24,6 @@ PROVIDER_FLOOR = (
 # The floor applies when the infra looks like the accelerator (it creates one of these namespaces).
 FLOOR_WHEN_ANY = ("Microsoft.Communication",)
 
-# azurerm_<prefix>... -> namespace; longest prefix wins. Types not listed need no registration
-# (role assignments, resource groups, random_*, azuread_*) or are covered by another entry.
-AZURERM_NAMESPACES: dict[str, str] = {
-    "container_app": "Microsoft.App",
-    "container_registry": "Microsoft.ContainerRegistry",
-    "container_group": "Microsoft.ContainerInstance",
-    "kubernetes_cluster": "Microsoft.ContainerService",
-    "key_vault": "Microsoft.KeyVault",
-    "log_analytics": "Microsoft.OperationalInsights",
-    "application_insights": "Microsoft.Insights",
-    "monitor_": "Microsoft.Insights",
-    "storage_": "Microsoft.Storage",
-    "user_assigned_identity": "Microsoft.ManagedIdentity",
-    "federated_identity_credential": "Microsoft.ManagedIdentity",
-    "cognitive_": "Microsoft.CognitiveServices",
-    "ai_services": "Microsoft.CognitiveServices",
-    "ai_foundry": "Microsoft.MachineLearningServices",
-    "machine_learning": "Microsoft.MachineLearningServices",
-    "search_service": "Microsoft.Search",
-    "cosmosdb_": "Microsoft.DocumentDB",
-    "mongo_cluster": "Microsoft.DocumentDB",
-    "redis_": "Microsoft.Cache",
-    "managed_redis": "Microsoft.Cache",
-    "communication_service": "Microsoft.Communication",
-    "email_communication_service": "Microsoft.Communication",
-    "eventgrid_": "Microsoft.EventGrid",
-    "eventhub": "Microsoft.EventHub",
-    "servicebus_": "Microsoft.ServiceBus",
-    "app_configuration": "Microsoft.AppConfiguration",
-    "service_plan": "Microsoft.Web",
-    "linux_web_app": "Microsoft.Web",
-    "windows_web_app": "Microsoft.Web",
-    "linux_function_app": "Microsoft.Web",
-    "windows_function_app": "Microsoft.Web",
-    "static_web_app": "Microsoft.Web",
-    "app_service": "Microsoft.Web",
-    "postgresql_": "Microsoft.DBforPostgreSQL",
-    "mysql_": "Microsoft.DBforMySQL",
-    "mssql_": "Microsoft.Sql",
-    "sql_": "Microsoft.Sql",
-    "virtual_network": "Microsoft.Network",
-    "subnet": "Microsoft.Network",
-    "public_ip": "Microsoft.Network",
-    "private_endpoint": "Microsoft.Network",
-    "private_dns": "Microsoft.Network",
-    "network_": "Microsoft.Network",
-    "api_management": "Microsoft.ApiManagement",
-    "signalr_service": "Microsoft.SignalRService",
-    "web_pubsub": "Microsoft.SignalRService",
-}
-# Bicep/azapi types start with the namespace itself; these need no registration of their own.
-IGNORED_NAMESPACES = ("Microsoft.Resources", "Microsoft.Authorization")
-
 # Values the accelerator's hooks read from the terminal when unset (accelerator-facts §3.4).
 # Each group applies only when the hook scripts mention one of its keys.
 # severity: fail = the hook dies on closed stdin; warn = it asks (EOF answers no); timed = a menu that

@@ -6,8 +6,8 @@ import asyncio
 import stat
 from pathlib import Path
 
+from wizard.core.infra import InfraModel, Resource
 from wizard.core.preflight.common import HookScripts, hook_scripts, infra_facts, rel
-from wizard.core.preflight.infra_model import InfraFacts
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
 
 KNOWN_HOSTS = (
@@ -69,6 +69,25 @@ async def check_azure_yaml(ctx: PreflightContext) -> Outcome:
     return Outcome(PASS, summary)
 
 
+# -- what the infra read could not model ---------------------------------------------------------
+async def check_infra_read(ctx: PreflightContext) -> Outcome:
+    """Say up front what the wizard (its checks, and the simulator) could not read in the infra."""
+    if not ctx.project.infra_dir.is_dir():
+        return Outcome(SKIP, "infra folder missing (see project.azure_yaml)")
+    facts = await infra_facts(ctx)
+    created = [r for r in facts.active if r.arm_type]
+    summary = f"{len(created)} resource(s) in {len(facts.files)} {facts.provider} file(s)"
+    if facts.errors:
+        return Outcome(WARN, f"{summary}; the template has errors: " + "; ".join(facts.errors[:3]),
+                       "fix the template: azd provision would fail on it")
+    if facts.unmodelled:
+        listed = facts.unmodelled_text(ctx.project.root)
+        return Outcome(WARN, f"{summary}; not modelled (checks and the simulator leave these out): "
+                       + "; ".join(listed[:5]) + (f"; and {len(listed) - 5} more" if len(listed) > 5 else ""),
+                       data={"unmodelled": listed})
+    return Outcome(PASS, summary)
+
+
 # -- service tags --------------------------------------------------------------------------------
 def tag_block(provider: str, service: str) -> str:
     if provider == "terraform":
@@ -76,41 +95,54 @@ def tag_block(provider: str, service: str) -> str:
     return f"tags: union(tags, {{ 'azd-service-name': '{service}' }})"
 
 
-def _where_to_tag(ctx: PreflightContext, facts: InfraFacts, service: str) -> str:
-    tagged_addresses = {t.address for t in facts.tagged}
-    untagged = [h for h in facts.hosts if h.address not in tagged_addresses]
+def _where(ctx: PreflightContext, r: Resource) -> str:
+    where = r.tag_where or r.where
+    return f"{r.address} ({rel(ctx, where.file)}:{where.line})"
+
+
+def _where_to_tag(ctx: PreflightContext, facts: InfraModel, service: str) -> str:
+    untagged = [h for h in facts.hosts if h.service_tag is None and h.active is not False and not h.service_expr]
     if untagged:
         h = untagged[0]
-        return f"{rel(ctx, h.file)}:{h.line} ({h.address})"
+        return f"{rel(ctx, h.where.file)}:{h.where.line} ({h.address})"
     if facts.hosts:
         h = facts.hosts[0]
-        return f"{rel(ctx, h.file)} (add a resource like {h.address} for {service})"
+        return f"{rel(ctx, h.where.file)} (add a resource like {h.address} for {service})"
     main = facts.root / ("main.tf" if facts.provider == "terraform" else "main.bicep")
     return f"{rel(ctx, main)} (add the app resource for {service})"
 
 
+def _host_tagged(facts: InfraModel, service: str) -> list[Resource]:
+    """Resources azd would consider for `service`: host types (or unknown types) tagged with its name."""
+    return [r for r in facts.tagged(service) if r.is_host or r.arm_type is None]
+
+
 async def check_service_tags(ctx: PreflightContext) -> Outcome:
-    services = [s for s in ctx.project.services if s.found_by_tag]
+    gated = [s for s in ctx.project.services if s.found_by_tag and not s.enabled(ctx.env_values)]
+    services = [s for s in ctx.project.services if s.found_by_tag and s not in gated]
+    skipped = f"; skipped (condition false): {', '.join(s.name for s in gated)}" if gated else ""
     if not services:
-        return Outcome(SKIP, "no service is looked up by tag (none, or all set resourceName)")
+        return Outcome(SKIP, "no service is looked up by tag (none, all set resourceName, or all gated off)" + skipped)
     if not ctx.project.infra_dir.is_dir():
         return Outcome(SKIP, "infra folder missing (see project.azure_yaml)")
     facts = await infra_facts(ctx)
     provider = facts.provider
-    missing, duplicated, unverifiable, ok = [], [], [], []
+    missing, duplicated, ok = [], [], []
     fixes = []
+    unverifiable_for: list[str] = []
     for svc in services:
-        tagged = facts.tags_for(svc.name)
-        if len(tagged) == 1:
-            t = tagged[0]
-            ok.append(f"{svc.name} → {t.address} ({rel(ctx, t.file)}:{t.line})")
-        elif len(tagged) > 1:
-            where = ", ".join(f"{t.address} ({rel(ctx, t.file)}:{t.line})" for t in tagged)
-            duplicated.append(f"{svc.name} is tagged on {len(tagged)} resources: {where}")
+        tagged = _host_tagged(facts, svc.name)
+        certain = [t for t in tagged if t.active is True]
+        if len(certain) > 1:
+            where = ", ".join(_where(ctx, t) for t in certain)
+            duplicated.append(f"{svc.name} is tagged on {len(certain)} resources: {where}")
             fixes.append(f"keep `azd-service-name = {svc.name}` on exactly one of: {where}")
+        elif len(certain) == 1:
+            ok.append(f"{svc.name} → {_where(ctx, certain[0])}")
+        elif tagged:  # alternatives behind conditions the read cannot evaluate: one of them
+            ok.append(f"{svc.name} → one of {', '.join(_where(ctx, t) for t in tagged)} (by condition)")
         elif facts.unverifiable:
-            exprs = ", ".join(f"{t.address} = {t.expression}" for t in facts.unverifiable)
-            unverifiable.append(f"{svc.name}: no literal tag; set through an expression ({exprs})")
+            unverifiable_for.append(svc.name)
         else:
             where = _where_to_tag(ctx, facts, svc.name)
             missing.append(f"no resource is tagged azd-service-name = {svc.name} (azd deploy fails: "
@@ -118,31 +150,36 @@ async def check_service_tags(ctx: PreflightContext) -> Outcome:
             fixes.append(f"edit {where} and add:\n{tag_block(provider, svc.name)}")
     if missing or duplicated:
         return Outcome(FAIL, "; ".join(missing + duplicated), "\n".join(fixes),
-                       data={"missing": [s.name for s in services if not facts.tags_for(s.name)]})
-    if unverifiable:
-        return Outcome(WARN, "; ".join(unverifiable) + "; cannot verify without evaluating the infra",
+                       data={"missing": [s.name for s in services if not _host_tagged(facts, s.name)]})
+    if unverifiable_for:
+        exprs = ", ".join(dict.fromkeys(
+            f"{r.address} = {r.service_expr}" if r.service_expr else f"{r.address}: tags = {r.tags_expr}" for r in facts.unverifiable))
+        return Outcome(WARN, f"{', '.join(unverifiable_for)}: no literal tag; set through an expression ({exprs}); "
+                       "cannot verify without evaluating the infra" + skipped,
                        "make sure the expression evaluates to the service name, or use a literal tag:\n"
-                       + tag_block(provider, services[0].name))
-    return Outcome(PASS, "; ".join(ok))
+                       + tag_block(provider, unverifiable_for[0]))
+    return Outcome(PASS, "; ".join(ok) + skipped)
 
 
 # -- hook scripts --------------------------------------------------------------------------------
 def inspect_scripts(scripts: HookScripts, platform: str) -> dict[str, list[Path]]:
     """Problems per kind: missing, crlf, no_exec, no_shebang."""
-    out: dict[str, list[Path]] = {"missing": [p for _, p in scripts.missing], "crlf": [], "no_exec": [], "no_shebang": []}
+    out: dict[str, list[Path]] = {"missing": list(dict.fromkeys(p for _, p in scripts.missing)), "crlf": [],
+                                  "no_exec": [], "no_shebang": []}
     hook_paths = [p for _, p in scripts.hook_scripts]
     for path in [*hook_paths, *scripts.helpers]:
         try:
             raw = path.read_bytes()
         except OSError:
-            out["missing"].append(path)
+            if path not in out["missing"]:
+                out["missing"].append(path)
             continue
         if path.suffix in (".sh", ".bash", "") and b"\r\n" in raw:
             out["crlf"].append(path)
         if path in hook_paths:
-            if path.suffix in (".sh", ".bash", "") and not raw.startswith(b"#!"):
+            if path.suffix in (".sh", ".bash", "") and not raw.startswith(b"#!") and path not in scripts.from_shell:
                 out["no_shebang"].append(path)
-            if not platform.startswith("win") and path.suffix != ".ps1":
+            if not platform.startswith("win") and path.suffix != ".ps1" and path not in scripts.chmodded:
                 mode = path.stat().st_mode
                 if not mode & stat.S_IXUSR:
                     out["no_exec"].append(path)

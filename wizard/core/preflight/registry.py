@@ -40,6 +40,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("signin.az", "az CLI signed in", signin.check_az_login, "signin"),
     CheckSpec("signin.match", "Same tenant and subscription", signin.check_same_account, "signin"),
     CheckSpec("project.azure_yaml", "azure.yaml valid", project_checks.check_azure_yaml, "project"),
+    CheckSpec("project.infra_read", "Infrastructure read", project_checks.check_infra_read, "project"),
     CheckSpec("project.service_tags", "Service tags in the infra", project_checks.check_service_tags, "project"),
     CheckSpec("project.hook_scripts", "Hook scripts runnable", project_checks.check_hook_scripts, "project"),
     CheckSpec("hooks.unattended", "Hooks can run unattended", unattended.check_unattended, "hooks"),

@@ -6,13 +6,13 @@ import asyncio
 import json
 from typing import Any
 
+from wizard.core.infra import InfraModel
 from wizard.core.preflight.common import az_account, infra_facts, run_tool
 from wizard.core.preflight.data import FLOOR_WHEN_ANY, PROVIDER_FLOOR, VOICE_LIVE_REGIONS
-from wizard.core.preflight.infra_model import InfraFacts
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
 
 
-def needed_namespaces(facts: InfraFacts) -> list[str]:
+def needed_namespaces(facts: InfraModel) -> list[str]:
     names = set(facts.namespaces)
     if names & set(FLOOR_WHEN_ANY):
         names |= set(PROVIDER_FLOOR)
@@ -40,6 +40,10 @@ async def check_providers(ctx: PreflightContext) -> Outcome:
         return Outcome(SKIP, "no subscription chosen yet")
     facts = await infra_facts(ctx)
     namespaces = needed_namespaces(facts)
+    unknown_modules = [u.text(facts.root) for u in facts.unmodelled if "module" in u.what]
+    if not facts.providers_complete and not namespaces:
+        return Outcome(WARN, "cannot tell which resource providers the infra needs: "
+                       + "; ".join(unknown_modules[:3]), "check the modules' resource types by hand")
     if not namespaces:
         return Outcome(PASS, "the infra needs no resource providers the wizard knows of")
     states = await provider_states(ctx, namespaces)
@@ -62,6 +66,9 @@ async def check_providers(ctx: PreflightContext) -> Outcome:
         if unknown:
             parts.append("could not read: " + ", ".join(unknown))
         return Outcome(WARN, "; ".join(parts), "wait a few minutes, then re-run preflight", data=registering)
+    if not facts.providers_complete:
+        return Outcome(WARN, f"{len(namespaces)} providers registered; cannot tell what else these modules need: "
+                       + "; ".join(unknown_modules[:3]), "check the modules' resource types by hand")
     return Outcome(PASS, f"{len(namespaces)} providers registered")
 
 
@@ -144,7 +151,7 @@ async def check_quota(ctx: PreflightContext) -> Outcome:
     code, out = await run_tool(ctx, argv, 60)
     if code != 0:
         return Outcome(SKIP, f"could not read quota (az exit {code})")
-    short, ok = quota_shortfalls(facts.models, usage_rows(out))
+    short, ok = quota_shortfalls([m.as_dict() for m in facts.models], usage_rows(out))
     if short:
         return Outcome(WARN, f"in {location}: " + "; ".join(short),
                        "request more quota (https://aka.ms/oai/quotaincrease), lower the capacity in "

@@ -16,7 +16,7 @@ locals {
 }
 
 resource "azurerm_resource_group" "main" {
-  name     = "rg-${var.environment_name}"
+  name     = "rg-${var.name}-${var.environment_name}"
   location = var.location
   tags     = local.tags
 }

@@ -1,0 +1,131 @@
+"""One Bicep module instantiated with parameter values: the names its expressions can see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from wizard.core.infra.bicep_syntax import BicepFile, Decl
+from wizard.core.infra.evaluate import Evaluator, Unknown, to_text
+from wizard.core.infra.functions import BICEP_FUNCTIONS, load_json_content, load_text_content
+
+if TYPE_CHECKING:
+    from wizard.core.infra.bicep import BicepReader
+
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass
+class Context:
+    """What the read knows of the deployment: env values, subscription, location."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    subscription: str = SUBSCRIPTION_ID
+
+    @property
+    def location(self) -> str:
+        return self.env.get("AZURE_LOCATION", "")
+
+
+class ModuleScope:
+    """One module (file) instantiated with parameter values."""
+
+    def __init__(self, reader: BicepReader, file: BicepFile, args: dict[str, Any] | None, path: tuple[str, ...],
+                 group: str | None, active: bool | None, condition: str) -> None:
+        self.reader = reader
+        self.file = file
+        self.args = args  # None = the root module (params come from the parameters file)
+        self.path = path
+        self.group = group
+        self.active = active
+        self.condition = condition
+        self.values: dict[str, Any] = {}
+        self.busy: set[str] = set()
+        functions = dict(BICEP_FUNCTIONS)
+        functions["loadJsonContent"] = load_json_content(file.path.parent)
+        functions["loadTextContent"] = load_text_content(file.path.parent)
+        functions["resourceGroup"] = self._resource_group
+        functions["subscription"] = lambda *_a: {"id": f"/subscriptions/{reader.ctx.subscription}",
+                                                 "subscriptionId": reader.ctx.subscription, "tenantId": Unknown("tenantId")}
+        functions["deployment"] = lambda *_a: {"name": Unknown("deployment().name")}
+        functions["environment"] = lambda *_a: {"name": "AzureCloud", "suffixes": {"storage": "core.windows.net"}}
+        functions["tenant"] = lambda *_a: {"tenantId": Unknown("tenantId")}
+        functions["resourceId"] = lambda *a: "/" + "/".join(to_text(x) for x in a)
+        functions["subscriptionResourceId"] = functions["resourceId"]
+        self.eval = Evaluator(self.resolve, functions)
+
+    def _resource_group(self, *args: Any) -> dict[str, Any]:
+        name = args[-1] if args else self.group
+        return {"name": name if name is not None else Unknown("resourceGroup().name"),
+                "location": self.reader.ctx.location or Unknown("location"),
+                "id": f"/subscriptions/{self.reader.ctx.subscription}/resourceGroups/{name}"
+                if isinstance(name, str) else Unknown("resourceGroup().id")}
+
+    def resolve(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        if name in self.busy:
+            return Unknown(name)
+        self.busy.add(name)
+        try:
+            value = self._compute(name)
+        finally:
+            self.busy.discard(name)
+        self.values[name] = value
+        return value
+
+    def _compute(self, name: str) -> Any:
+        decl = next((d for d in self.file.decls if d.name == name and d.kind in ("param", "var", "resource", "module")), None)
+        if decl is None:
+            return Unknown(name)
+        if decl.kind == "param":
+            return self._param(decl)
+        if decl.kind == "var":
+            return self.eval.eval(decl.value) if decl.value else Unknown(name)
+        body = body_of(decl.value)
+        if body is None:
+            return Unknown(name)
+        obj = self.eval.eval(body)
+        obj = obj if isinstance(obj, dict) else {}
+        if decl.kind == "module":
+            return {"name": obj.get("name", Unknown(name)), "outputs": self.reader.module_outputs(self, decl)}
+        return {**obj, "id": Unknown(f"{name}.id"), "properties": {**(obj.get("properties") or {})}
+                if isinstance(obj.get("properties"), dict) else Unknown(f"{name}.properties")}
+
+    def _param(self, decl: Decl) -> Any:
+        if self.args is not None and decl.name in self.args:
+            value = self.args[decl.name]
+        elif self.args is None and decl.name in self.reader.parameters:
+            value = typed(self.reader.parameters[decl.name], decl.type_text)
+        elif decl.value is not None:
+            value = self.eval.eval(decl.value)
+        else:
+            value = Unknown(f"param {decl.name}")
+        return value
+
+
+def body_of(value: tuple | None) -> tuple | None:
+    """The object of `{…}`, `if (c) {…}` or `[for …: {…}]` (the loop's body)."""
+    if value is None:
+        return None
+    if value[0] == "if":
+        return body_of(value[2])
+    if value[0] == "for":
+        return body_of(value[3])
+    return value if value[0] == "obj" else None
+
+
+def typed(value: Any, type_text: str) -> Any:
+    """A parameters-file string given to a bool/int param, converted as azd does."""
+    if isinstance(value, str):
+        if type_text == "bool" and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if type_text == "int" and value.lstrip("-").isdigit():
+            return int(value)
+        if type_text in ("array", "object") and value.strip().startswith(("[", "{")):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+    return value
