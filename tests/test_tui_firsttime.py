@@ -84,7 +84,7 @@ async def test_simulated_sign_in_from_the_project_screen_unblocks_the_run(tmp_pa
         await until(pilot, lambda: app.readiness is not None)
         assert app.readiness.needs_sign_in
         assert "Not signed in" in readiness_shown(app)
-        await pilot.press("ctrl+l")
+        await pilot.press("o")
         await until(pilot, lambda: type(app.screen).__name__ == "SignInScreen")
         await pilot.press("enter")  # headless: no terminal to hand over, so the device code shows here
         await until(pilot, lambda: type(app.screen).__name__ == "ProjectScreen" and app.readiness is not None
@@ -109,14 +109,14 @@ async def test_a_not_signed_in_preflight_failure_offers_sign_in_and_runs_again(t
         await pilot.press("n")
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
         screen = app.screen
-        await until(pilot, lambda: screen.signed_out)  # the pickers say so, and offer ctrl+l
-        assert "ctrl+l signs in" in str(screen.query_one("#env-status", Static).render())
+        await until(pilot, lambda: screen.signed_out)  # the pickers say so, and offer o
+        assert "o signs in" in str(screen.query_one("#env-status", Static).render())
         await pilot.press("ctrl+n")
         await until(pilot, step_done(app, StepId.PREFLIGHT))
         assert app.state.step(StepId.PREFLIGHT).status == "failed"
         button = app.screen.query_one("#next-action")
-        assert button.display and str(button.label) == "Sign in (ctrl+l)"
-        await pilot.press("ctrl+l")
+        assert button.display and str(button.label) == "Sign in (o)"
+        await pilot.press("o")
         await until(pilot, lambda: type(app.screen).__name__ == "SignInScreen")
         await pilot.press("enter")
         await until(pilot, lambda: app.state.step(StepId.PREFLIGHT).status == "done" and not app.state.running)

@@ -26,7 +26,7 @@ async def check_azd_login(ctx: PreflightContext) -> Outcome:
         return Outcome(
             FAIL,
             "azd is not signed in (provision and deploy stop at once)",
-            f"deploy-wizard login (ctrl+l in the wizard), or yourself: {login}   (add --use-device-code when no browser is available)",
+            f"deploy-wizard login (o in the wizard), or yourself: {login}   (add --use-device-code when no browser is available)",
         )
     return Outcome(WARN, f"azd reported an unknown sign-in status {state!r}", login)
 
