@@ -59,13 +59,9 @@ def subscription_choices(subs: list[Subscription], tenants: dict[str, str], defa
 
 
 def _infra(project: Project) -> Any:
-    if project.infra.provider.lower() == "terraform":
-        from wizard.core.preflight.terraform import read_terraform
+    from wizard.core.infra import read_infra
 
-        return read_terraform(project.infra_dir)
-    from wizard.core.preflight.bicep import read_bicep
-
-    return read_bicep(project.infra_dir, project.infra.module)
+    return read_infra(project)
 
 
 async def rank_regions(
@@ -96,7 +92,7 @@ async def rank_regions(
             except Exception:  # a missing az or a timeout: quota unknown there
                 return
             if code == 0:
-                quota[region] = quota_shortfalls(facts.models, usage_rows(out))
+                quota[region] = quota_shortfalls([m.as_dict() for m in facts.models], usage_rows(out))
 
         await asyncio.gather(*(usage(r) for r in candidates))
     choices = []

@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from wizard.core.preflight.common import HookScripts, mentions, read_hook_scripts, requires_python
-from wizard.core.preflight.infra_model import block_end, line_of
 from wizard.core.project import Project
+from wizard.core.text_scan import block_end, line_of
 
 TABLE = Path(__file__).with_name("toolbox.yaml")
 PLATFORMS = ("linux", "darwin", "win32")
