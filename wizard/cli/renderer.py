@@ -181,7 +181,7 @@ class PlainRenderer:
         for name, url in endpoints.items():
             self._write(f"  endpoint {name}: {url}")
         telephony = summary.get("telephony")
-        if isinstance(telephony, dict):
+        if isinstance(telephony, dict) and telephony.get("applies", True):
             state = "enabled" if telephony.get("enabled") else "disabled"
             self._write(f"  telephony: {state} ({telephony.get('detail', '')})")
         if summary.get("log"):

@@ -207,10 +207,19 @@ def endpoints_from_env(values: dict[str, str]) -> dict[str, str]:
 
 # -- phone ---------------------------------------------------------------------------------------
 async def phone(engine: StepContext) -> StepOutcome:
-    from wizard.core.phone import plan_phone_apply, restart_backend, telephony_status, validate_e164
+    from wizard.core.phone import (
+        has_telephony,
+        plan_phone_apply,
+        restart_backend,
+        telephony_status,
+        validate_e164,
+    )
 
     step = StepId.PHONE
     number = engine.phone
+    if not number and not has_telephony(engine.project, engine.env_values):
+        engine.facts["telephony"] = {"enabled": False, "applies": False, "detail": "no telephony in this project"}
+        return _outcome(StepStatus.SKIPPED, detail="not applicable: the project has no Azure Communication Services")
     if not number:
         enabled, reason = telephony_status(engine.env_values)
         engine.facts["telephony"] = {"enabled": enabled, "detail": reason}
@@ -273,7 +282,8 @@ async def verify(engine: StepContext) -> StepOutcome:
         status = {"pass": "done", "warn": "warning", "fail": "failed"}.get(check.status, "skipped")
         engine.target(step, check.target, status, check.title, check.detail)
     engine.facts["endpoints"] = dict(report.endpoints)
-    engine.facts["telephony"] = {"enabled": report.telephony_enabled, "detail": report.telephony_detail}
+    engine.facts["telephony"] = {"enabled": report.telephony_enabled, "detail": report.telephony_detail,
+                                 "applies": report.telephony_applies}
     engine.facts["verify"] = report.to_json()
     for check in report.checks:
         if check.status == "warn":

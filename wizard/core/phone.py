@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.core.env_resources import env_resource_groups
@@ -121,6 +122,37 @@ def normalize_e164(text: str) -> str | None:
         return None
     candidate = "+" + digits
     return candidate if E164_RE.match(candidate) else None
+
+
+TELEPHONY_MARKERS = ("Microsoft.Communication", "azurerm_communication_service", "communicationServices")
+
+
+def has_telephony(project: Project | None, env_values: dict[str, str]) -> bool:
+    """Whether phone setup applies: the environment has ACS outputs, the infra declares an Azure
+    Communication Services resource, or a hook reads the phone number. A todo app has none."""
+    if any(key.startswith("ACS_") for key in env_values):
+        return True
+    if project is None:
+        return False
+    if any(ENV_KEY in hook.run for hook in project.hooks):
+        return True
+    folder = project.infra_dir
+    for path in list(folder.rglob("*.tf")) + list(folder.rglob("*.bicep")) if folder.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(marker in text for marker in TELEPHONY_MARKERS):
+            return True
+    scripts = [project.root / p for h in project.hooks for p in ([h.script] if h.script else [])]
+    return any(_mentions(path, ENV_KEY) for path in scripts)
+
+
+def _mentions(path: Path, word: str) -> bool:
+    try:
+        return word in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def telephony_status(env_values: dict[str, str]) -> tuple[bool, str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.env_resources import env_resource_groups, provisioned
-from wizard.core.phone import ENV_KEY, backend_service, telephony_status
+from wizard.core.phone import ENV_KEY, backend_service, has_telephony, telephony_status
 from wizard.core.ports import AzurePorts, ContainerAppInfo
 from wizard.core.verify_apps import (
     PLACEHOLDER_MARKERS,
@@ -102,7 +102,7 @@ async def verify(
                     kb_id="not-provisioned",
                 )
             )
-            await _telephony(report, env_values, ports)
+            await _telephony(report, project, env_values, ports)
             return report
         group = ", ".join(groups)
         for name in groups:
@@ -114,7 +114,7 @@ async def verify(
                 short_error(exc), "sign in (azd auth login) and check that the resource group exists, then verify again",
             )
         )
-        await _telephony(report, env_values, ports)
+        await _telephony(report, project, env_values, ports)
         return report
 
     for service in services:
@@ -217,7 +217,7 @@ async def verify(
             continue
         report.checks.append(await probe_frontend(ports, name, https_url(app.fqdn) or ""))
 
-    await _telephony(report, env_values, ports)
+    await _telephony(report, project, env_values, ports)
     return report
 
 
@@ -230,7 +230,11 @@ def _add_env_endpoints(report: VerifyReport, env_values: dict[str, str]) -> None
         report.endpoints.setdefault("backend", backend)
 
 
-async def _telephony(report: VerifyReport, env_values: dict[str, str], ports: AzurePorts) -> None:
+async def _telephony(report: VerifyReport, project: Project | None, env_values: dict[str, str], ports: AzurePorts) -> None:
+    if project is not None and not has_telephony(project, env_values):
+        report.telephony_detail = "not applicable: the project has no Azure Communication Services"
+        report.telephony_applies = False
+        return  # a todo app gets no telephony check and no warning
     enabled, reason = telephony_status(env_values)
     number = (env_values.get(ENV_KEY) or "").strip()
     status, fix, kb = "pass", None, None

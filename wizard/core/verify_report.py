@@ -38,6 +38,7 @@ class VerifyReport:
     endpoints: dict[str, str] = field(default_factory=dict)
     telephony_enabled: bool = False
     telephony_detail: str = ""
+    telephony_applies: bool = True  # False: the project has no telephony at all (a todo app)
 
     @property
     def ok(self) -> bool:
