@@ -85,7 +85,7 @@ def run_streamed_step(app: TerminalApp, step: str, title: str) -> Screen:
 def test_happy_demo_at_120x40_follow_pause_search_filter_focus_names_and_footer(spawn: Spawn, tmp_path: Path) -> None:
     app = spawn("demo", size=(120, 40), speed=0.2)
     project = app.wait_for_text("Continue to environment")
-    assert {"n": "Next", "^q": "Quit", "l": "Log"}.items() <= project.footer_keys().items()
+    assert {"n": "Next", "^c": "Quit", "l": "Log"}.items() <= project.footer_keys().items()
 
     preflight = start_new_environment(app)
     for title in LONG_CHECKS:  # whole, not "Resource providers registere"
