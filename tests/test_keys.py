@@ -139,7 +139,29 @@ async def test_create_works_on_the_browser_key_and_the_terminal_alias(tmp_path: 
         await until(pilot, lambda: app.return_code is not None)
 
 
-async def test_ctrl_c_copies_the_selected_text_instead_of_quitting(tmp_path: Path) -> None:
+async def test_ctrl_c_copies_mouse_selected_text_and_otherwise_quits_even_from_a_text_field(tmp_path: Path) -> None:
+    from textual.selection import SELECT_ALL
+    from textual.widgets import Input, Static
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.current_view == "project")
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
+        title = next(w for w in app.screen.query(Static) if "Create a new environment" in str(w.render()))
+        app.screen.selections = {title: SELECT_ALL}  # what a mouse drag over the title leaves
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert "Create a new environment" in (app.clipboard or "") and app.return_code is None
+        assert not app.screen.selections, "the copy clears the selection, as a terminal does"
+        name = app.screen.query_one("#env-name", Input)
+        name.focus()
+        name.select_all()  # what focus does to a field with a suggested value: not the user's copy
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_the_theme_key_works_from_a_text_field_and_leaves_its_text_alone(tmp_path: Path) -> None:
     from textual.widgets import Input
 
     app = demo_app(tmp_path)
@@ -149,10 +171,8 @@ async def test_ctrl_c_copies_the_selected_text_instead_of_quitting(tmp_path: Pat
         await until(pilot, lambda: app.current_view == StepId.ENVIRONMENT)
         name = app.screen.query_one("#env-name", Input)
         name.focus()
-        name.select_all()
-        await pilot.press("ctrl+c")
-        await pilot.pause()
-        assert app.clipboard == "dev" and app.return_code is None
-        name.action_end()  # nothing selected: ctrl+c quits
-        await pilot.press("ctrl+c")
-        await until(pilot, lambda: app.return_code is not None)
+        name.cursor_position = 0
+        before = name.value
+        await pilot.press("ctrl+d")  # an Input's own delete-right; the app's theme key wins
+        await until(pilot, lambda: app.theme == "textual-light")
+        assert name.value == before

@@ -60,7 +60,7 @@ class WizardApp(App[int]):
     BINDINGS = [
         # Browsers keep ctrl+t and ctrl+q (tui/browser_keys.yaml): they stay as terminal aliases.
         Binding("l", "open_log", "Log", id="open-log"),
-        Binding("ctrl+d", "toggle_theme", "Theme", show=False, id="toggle-theme"),
+        Binding("ctrl+d", "toggle_theme", "Theme", show=False, priority=True, id="toggle-theme"),  # over a text field's delete-right
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="toggle-theme-terminal"),
         Binding("ctrl+c", "quit(True)", "Quit", priority=True, id="quit"),  # copies instead when text is selected
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-terminal"),

@@ -14,7 +14,6 @@ from importlib import resources
 import yaml
 from textual.app import App
 from textual.dom import DOMNode
-from textual.widgets import Input
 
 
 @cache
@@ -49,14 +48,16 @@ def browser_only(cls: type[DOMNode]) -> dict[str, set[str]]:
 
 
 def copy_selection(app: App[object]) -> bool:
-    """Copy the selected text (the screen's selection, or the focused input's); False if none.
+    """Copy the text the user selected with the mouse, then clear it; False if there is none.
 
-    ctrl+c quits the wizard (browsers keep ctrl+q) but still copies when text is selected.
+    ctrl+c quits the wizard (browsers keep ctrl+q) but copies when text is selected, as a
+    terminal does. Only a mouse selection counts: a text field selects its whole value when it
+    takes focus, and ctrl+c there must still quit, not copy a name the user never chose to copy.
     """
-    focused = app.focused
-    selected = focused.selected_text if isinstance(focused, Input) else ""
-    selected = selected or app.screen.get_selected_text() or ""
+    selected = app.screen.get_selected_text() or ""
     if not selected:
         return False
     app.copy_to_clipboard(selected)
+    app.screen.clear_selection()
+    app.notify("Copied the selected text. ctrl+c again quits.", timeout=4)
     return True
