@@ -68,7 +68,7 @@ def test_unwritable_azure_dir(sample_project: Path) -> None:
 
 def test_unwritable_azure_dir_as_root_is_still_reported(sample_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Root ignores file modes, so check the validator itself with os.access patched."""
-    from wizard.cli.handlers import UsageError, validate
+    from wizard.cli.plain_run import UsageError, validate
     from wizard.core.engine import RunOptions
 
     project = _with_env(sample_project)

@@ -44,7 +44,7 @@ def buy_command(args: argparse.Namespace, phrase: str | None = None) -> str:
 
 async def run_phone_command(options: RunOptions, backend: Backend, args: argparse.Namespace,
                             out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    from wizard.cli.handlers import validate
+    from wizard.cli.plain_run import validate
     from wizard.core.engine import Engine
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -70,7 +70,7 @@ async def run_phone_command(options: RunOptions, backend: Backend, args: argpars
     finally:
         await engine.finish()
     print(f"bought {bought}; applying it (azd env, App Configuration, backend restart)", file=out, flush=True)
-    from wizard.cli.handlers import run_plain
+    from wizard.cli.plain_run import run_plain
 
     return await run_plain(replace(options, phone=bought), backend)
 

@@ -215,6 +215,8 @@ def wait_for_azd(holder: dict[str, Any], timeout: float | None = None, poll: flo
 def stop_azd(holder: dict[str, Any]) -> bool:
     """Stop the holder's azd as a cancel would: SIGINT to its group, then SIGTERM, then SIGKILL."""
     group = (holder.get("azd") or {}).get("pgid")
+    if not isinstance(group, int):
+        return not azd_alive(holder)
     for sig, grace in STOP_SIGNALS:
         if not azd_alive(holder):
             return True

@@ -37,6 +37,7 @@ from wizard.simulator.cloud import (
     speed,
 )
 from wizard.simulator.console import Console
+from wizard.simulator.sim import Sim, list_app_states
 
 VERSION = "1.31.2"
 COMMIT = "5c0ffee5c0ffee5c0ffee5c0ffee5c0ffee5c0ff"
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     env = resolve_env(args, project.root, console)
     if env is None:
         return 1
-    sim = lifecycle.Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root, env), env), console=console,
+    sim = Sim(project=project, env=env, cloud=Cloud(cloud_dir(project.root, env), env), console=console,
                         scenario=scenario(), legacy=os.environ.get(FORMAT_ENV) == "legacy")
     sim.reload()
     command = words[0]
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "deploy":
         return deploy.deploy(sim, words[1] if len(words) > 1 else None)
     if command == "up":
-        return lifecycle.up(sim)
+        return up(sim)
     if command == "down":
         return lifecycle.down(sim, force="--force" in args.flags, purge="--purge" in args.flags)
     if head.startswith("hooks run") and len(words) > 2:
@@ -327,8 +328,17 @@ def _pairs(words: list[str]) -> dict[str, str]:
     return dict(w.split("=", 1) for w in words if "=" in w)
 
 
-def show(sim: lifecycle.Sim) -> int:
-    apps = lifecycle.list_app_states(sim.cloud)
+def up(sim: Sim) -> int:
+    """`azd up`: provision, then deploy, as one command."""
+    code = lifecycle.provision(sim)
+    if code:
+        return code
+    sim.console.sim_clock = 0.0
+    return deploy.deploy(sim)
+
+
+def show(sim: Sim) -> int:
+    apps = list_app_states(sim.cloud)
     services = {}
     for s in sim.project.services:
         app = next((a for a in apps.values() if a["tags"].get("azd-service-name") == s.name), None)

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import TYPE_CHECKING
 
 from wizard.core.infra import ENV_TAG, InfraModel, Resource
 from wizard.core.infra.types import create_seconds, purge_display, purged_first
 from wizard.simulator.cloud import LOCATION_NAMES, SUBSCRIPTION_ID, SUBSCRIPTION_NAME
 from wizard.simulator.console import duration_text, go_duration_ms
 from wizard.simulator.infra import arm_id, output_values, soft_deleted_by_down
-
-if TYPE_CHECKING:
-    from wizard.simulator.lifecycle import Sim
+from wizard.simulator.sim import Sim, create, forget_outputs, groups_of_env, warn_unmodelled
 
 QUOTA_ERROR = (
     "deployment failed: error deploying infrastructure: deploying to subscription: \n\nDeployment Error Details:\n"
@@ -52,7 +49,6 @@ def planned(model: InfraModel) -> list[Resource]:
 
 
 def provision(sim: Sim, model: InfraModel) -> int | None:
-    from wizard.simulator.lifecycle import create, warn_unmodelled
 
     c = sim.console
     c.line("Initialize bicep provider")
@@ -145,7 +141,6 @@ def _count_text(resources: list[dict[str, str]]) -> str:
 
 
 def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
-    from wizard.simulator.lifecycle import forget_outputs, groups_of_env
 
     c = sim.console
     c.line("Discovering resources to delete...")

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from wizard.simulator.console import duration_text, go_duration
-from wizard.simulator.lifecycle import Sim, require_login
+from wizard.simulator.sim import Sim, require_login
 
 # host -> (Packaging details, Publishing details, Deploying details), azd's `NewServiceProgress` strings
 PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {

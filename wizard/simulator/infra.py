@@ -90,7 +90,7 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
     active = [r for r in model.active if r.arm_type]
     for name, value in model.outputs.items():
         if value is not None:
-            values[name] = value
+            values[name] = str(value)
             continue
         upper = name.upper()
         resource = next((r for svc in services for r in active if r.service_tag == svc

@@ -1,4 +1,4 @@
-"""`azd provision`, `up`, `down` and `hooks run` against the simulated cloud (deploy: deploy.py).
+"""`azd provision`, `down` and `hooks run` against the simulated cloud (deploy: deploy.py; up: azd.py).
 
 Transcripts follow azd-behaviour.md §2.4-2.9 for a terraform project under pipes: hook output
 first, the title, terraform's coloured output, the post hook, then `SUCCESS:`; failures end with
@@ -8,27 +8,29 @@ azd's real `ERROR:` chains and exit 1.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from wizard.core.infra import ENV_TAG, InfraModel, Resource
+from wizard.core.infra import InfraModel, Resource
 from wizard.core.infra.types import create_seconds
-from wizard.core.project import Project, format_dotenv, read_env_values
+from wizard.simulator import bicep_run
 from wizard.simulator import terraform as tf
 from wizard.simulator.cloud import (
-    DEMO_NUMBER,
     LOCATION_NAMES,
-    PLACEHOLDER_IMAGE,
     SUBSCRIPTION_ID,
     SUBSCRIPTION_NAME,
-    Cloud,
-    token_for,
 )
 from wizard.simulator.console import Console, duration_text
-from wizard.simulator.hooks import run_hook
-from wizard.simulator.infra import arm_id, endpoint, output_values, sim_model, soft_deleted_by_down
-from wizard.simulator.signin import signed_in
+from wizard.simulator.infra import arm_id, output_values, soft_deleted_by_down
+from wizard.simulator.sim import (
+    Sim,
+    create,
+    forget_outputs,
+    groups_of_env,
+    model_for,
+    require_login,
+    run_sim_hook,
+    warn_unmodelled,
+)
 
 FLOOD_LINES = 100_000
 QUOTA_TEXT = (
@@ -39,57 +41,7 @@ QUOTA_TEXT = (
 TF_FAILED = "deployment failed: error deploying infrastructure: template Deploy failed: exit status 1"
 
 
-@dataclass
-class Sim:
-    project: Project
-    env: str
-    cloud: Cloud
-    console: Console
-    scenario: str
-    legacy: bool = False
-    values: dict[str, str] = field(default_factory=dict)
-    no_changes: bool = False  # the last provision found nothing to change (Bicep's deployment-state check)
-
-    @property
-    def dotenv(self) -> Path:
-        return self.project.root / ".azure" / self.env / ".env"
-
-    def reload(self) -> None:
-        self.values = read_env_values(self.project.root, self.env)
-
-    def save_values(self, updates: dict[str, str], remove: tuple[str, ...] = ()) -> None:
-        self.reload()
-        for key in remove:
-            self.values.pop(key, None)
-        self.values.update(updates)
-        self.dotenv.parent.mkdir(parents=True, exist_ok=True)
-        self.dotenv.write_text(format_dotenv(self.values), encoding="utf-8")
-
-    @property
-    def token(self) -> str:
-        return token_for(self.env)
-
-    @property
-    def location(self) -> str:
-        return self.values.get("AZURE_LOCATION") or "eastus2"
-
-    def portal_rg(self, group: str) -> list[str]:
-        return [
-            f"You can view the resources created under the resource group {group} in Azure Portal:",
-            f"https://portal.azure.com/#@/resource/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/overview",
-        ]
-
-
 # -- shared checks ---------------------------------------------------------------------------------
-def require_login(sim: Sim) -> int | None:
-    if signed_in(sim.project.root, "azd", sim.scenario):
-        return None
-    return sim.console.error(
-        "not logged in, run `azd auth login` to login",
-        "Run 'azd auth login' to sign in before running this command.",
-    )
-
-
 def _missing_inputs(sim: Sim) -> int | None:
     for key, name in (("AZURE_SUBSCRIPTION_ID", "subscription"), ("AZURE_LOCATION", "location")):
         if not sim.values.get(key):
@@ -111,32 +63,9 @@ def _missing_inputs(sim: Sim) -> int | None:
     return None
 
 
-def _hook(sim: Sim, name: str) -> int | None:
-    failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env})
-    sim.reload()
-    if failure is None:
-        return None
-    phase = "pre" if name.startswith("pre") else "post"
-    if failure.continue_on_error:
-        sim.console.line(f"WARNING: {failure.message(phase)}")
-        sim.console.line("Execution will continue since ContinueOnError has been set to true.")
-        return None
-    return sim.console.error(failure.message(phase))
-
-
 # -- provision -------------------------------------------------------------------------------------
 def _group_of(model: InfraModel, sim: Sim) -> str:
     return next((r.name for r in model.by_type("Microsoft.Resources/resourceGroups") if r.name), f"rg-{sim.env}")
-
-
-def model_for(sim: Sim) -> InfraModel:
-    return sim_model(sim.project, sim.env, sim.values)
-
-
-def warn_unmodelled(sim: Sim, model: InfraModel) -> None:
-    """Say up front what the simulation leaves out (one line per construct the model cannot read)."""
-    for text in model.unmodelled_text(sim.project.root):
-        sim.console.line(f"WARNING: (simulator) not modelled, left out of this simulation: {text}")
 
 
 def _failure_for(sim: Sim, resource: Resource, state: dict[str, Any]) -> list[str] | None:
@@ -174,21 +103,19 @@ def provision(sim: Sim) -> int:
     if (code := require_login(sim)) is not None:
         return code
     started = time.monotonic()
-    if (code := _hook(sim, "preprovision")) is not None:
+    if (code := run_sim_hook(sim, "preprovision")) is not None:
         return code
     c.title("Provisioning Azure resources (azd provision)", "Provisioning Azure resources can take some time.")
     if (code := _missing_inputs(sim)) is not None:
         return code
     model = model_for(sim)
     if model.provider == "bicep":
-        from wizard.simulator import bicep_run
-
         code = bicep_run.provision(sim, model)
     else:
         code = _provision_terraform(sim, model)
     if code is not None:
         return code
-    if (code := _hook(sim, "postprovision")) is not None:
+    if (code := run_sim_hook(sim, "postprovision")) is not None:
         return code
     return _provisioned(sim, started)
 
@@ -208,12 +135,6 @@ def _provisioned(sim: Sim, started: float) -> int:
     outputs = {k: sim.values.get(k, "") for k in model_for(sim).outputs}
     c.result({"outputs": {k: {"type": "string", "value": v} for k, v in outputs.items()}, "resources": []})
     return 0
-
-
-def groups_of_env(sim: Sim) -> list[str]:
-    """Resource groups tagged azd-env-name = this environment (how azd finds them)."""
-    groups = sim.cloud.read()["resource_groups"]
-    return [name for name, rg in groups.items() if (rg.get("tags") or {}).get(ENV_TAG) == sim.env]
 
 
 def _provision_terraform(sim: Sim, model: InfraModel) -> int | None:
@@ -287,58 +208,17 @@ def _flood(c: Console, address: str) -> None:
     c.raw("".join(chunk))
 
 
-HOST_KINDS = {"Microsoft.Web/staticSites": "staticwebapp", "Microsoft.ContainerService/managedClusters": "aks"}
-
-
-def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> None:
-    """Put `resource` into the simulated cloud with its tags (apps and sites as deploy targets)."""
-    arm_type, name = resource.arm_type, resource.name or ""
-    if arm_type is None or arm_type.startswith("Microsoft.Authorization/"):
-        return
-    if arm_type == "Microsoft.Resources/resourceGroups":
-        rg = state["resource_groups"].setdefault(name, {"location": sim.location, "resources": []})
-        rg["tags"] = {**resource.tags, **rg.get("tags", {})}
-        return
-    group = resource.group or group
-    rg = state["resource_groups"].setdefault(group, {"location": sim.location, "resources": [], "tags": {}})
-    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name), "address": resource.address,
-             "tags": resource.tags}
-    if resource.kind:
-        entry["kind"] = resource.kind
-    rg["resources"] = [r for r in rg["resources"] if r.get("id") != entry["id"]] + [entry]
-    if arm_type == "Microsoft.App/containerApps":
-        port = resource.target_port
-        state["apps"][name] = {
-            "name": name, "resource_group": group, "image": resource.image or PLACEHOLDER_IMAGE,
-            "target_port": port, "fqdn": f"{name}.{sim.token}.{sim.location}.azurecontainerapps.io",
-            "tags": resource.tags,
-            "revisions": [{"name": f"{name}--0000001", "active": True, "healthy": port in (None, 80),
-                           "running_state": "Running" if port in (None, 80) else "Activating",
-                           "replicas": 1, "traffic_weight": 100}],
-        }
-    elif arm_type in ("Microsoft.Web/sites", *HOST_KINDS):
-        host = HOST_KINDS.get(arm_type) or ("function" if "functionapp" in resource.kind else "appservice")
-        url = endpoint(resource, sim.token, sim.location)
-        state.setdefault("sites", {})[name] = {"name": name, "resource_group": group, "host": host,
-                                               "kind": resource.kind, "url": url, "tags": resource.tags}
-    if arm_type == "Microsoft.Communication/communicationServices" and not state["phone_numbers"]:
-        state["phone_numbers"] = [{"number": DEMO_NUMBER, "country": "CA", "number_type": "geographic",
-                                   "calling": "inbound+outbound", "sms": "none", "monthly_cost": "1.00 USD"}]
-
-
 # -- down ------------------------------------------------------------------------------------------
 def down(sim: Sim, *, force: bool, purge: bool) -> int:
     c = sim.console
     if (code := require_login(sim)) is not None:
         return code
-    if (code := _hook(sim, "predown")) is not None:
+    if (code := run_sim_hook(sim, "predown")) is not None:
         return code
     c.title("Deleting all resources and deployed code on Azure (azd down)",
             "Local application code is not deleted when running 'azd down'.")
     model = model_for(sim)
     if model.provider == "bicep":
-        from wizard.simulator import bicep_run
-
         return bicep_run.down(sim, model, force=force, purge=purge)
     c.line("Locating parameters file...")
     state = sim.cloud.read()
@@ -378,31 +258,11 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
     return 0
 
 
-def forget_outputs(sim: Sim, model: InfraModel) -> None:
-    """`azd down` removes the output keys (and the services' keys) from .env."""
-    sim.reload()
-    sim.save_values({}, remove=tuple(k for k in sim.values if k in model.outputs or k.startswith("SERVICE_")))
-
-
 # -- hooks run / up --------------------------------------------------------------------------------
 def hooks_run(sim: Sim, name: str) -> int:
     c = sim.console
     if sim.project.hook(name) is None:
         return c.error(f"hook '{name}' does not exist in azure.yaml")
-    if (code := _hook(sim, name)) is not None:
+    if (code := run_sim_hook(sim, name)) is not None:
         return code
     return 0  # azd-behaviour.md documents no closing line for `hooks run`: print none
-
-
-def up(sim: Sim) -> int:
-    from wizard.simulator.deploy import deploy
-
-    code = provision(sim)
-    if code:
-        return code
-    sim.console.sim_clock = 0.0
-    return deploy(sim)
-
-
-def list_app_states(cloud: Cloud) -> dict[str, Any]:
-    return cloud.read().get("apps", {})

@@ -47,7 +47,7 @@ async def fix_checks(engine: Any, check_ids: list[str], *, ask: Ask | None) -> l
             if not plan.safe or plan.paid or any(spec.default is None for spec in plan.needs_input):
                 engine.say(step, f"{result.id}: not fixed automatically ({'paid' if plan.paid else 'needs your confirmation'}); press x on it")
                 continue
-            answers = {spec.key: spec.default for spec in plan.needs_input}
+            answers = {spec.key: spec.default for spec in plan.needs_input if spec.default is not None}
         engine.say(step, f"fix {result.id}: {plan.description}", *[f"  {a}" for a in plan.actions])
         outcome = await apply_fix(ctx, plan, answers)
         report(outcome)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 from textual.app import App
@@ -47,7 +48,7 @@ def browser_only(cls: type[DOMNode]) -> dict[str, set[str]]:
     return {action: keys for action, keys in actions_and_keys(cls).items() if all(browser_keeps(k) for k in keys)}
 
 
-def copy_selection(app: App[object]) -> bool:
+def copy_selection(app: App[Any]) -> bool:
     """Copy the text the user selected with the mouse, then clear it; False if there is none.
 
     ctrl+c quits the wizard (browsers keep ctrl+q) but copies when text is selected, as a

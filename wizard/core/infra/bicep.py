@@ -17,7 +17,7 @@ from typing import Any
 
 from wizard.core.infra.bicep_scope import SUBSCRIPTION_ID, Context, ModuleScope, body_of
 from wizard.core.infra.bicep_syntax import BicepFile, Decl, parse_bicep
-from wizard.core.infra.evaluate import Unknown, is_known, to_text
+from wizard.core.infra.evaluate import Unknown, is_known, list_at, mapping_at, to_text
 from wizard.core.infra.functions import (
     UNKNOWN_KEYS,
     unique_string,
@@ -108,9 +108,10 @@ class BicepReader:
         if not iterations:
             return None
         _scope, active, condition = iterations[0]
-        obj = caller.eval.eval(body_of(decl.value)) if body_of(decl.value) else {}
+        body = body_of(decl.value)
+        obj = caller.eval.eval(body) if body else {}
         obj = obj if isinstance(obj, dict) else {}
-        args = obj.get("params") if isinstance(obj.get("params"), dict) else {}
+        args = mapping_at(obj, "params")
         return self.instance(caller, decl, self.file(path), args, _group_of(obj.get("scope"), caller.group), active, condition)
 
     def walk(self, inst: ModuleScope, depth: int) -> None:
@@ -195,13 +196,13 @@ class BicepReader:
         kind = obj.get("kind")
         resource.kind = kind if isinstance(kind, str) else ""
         _tags(resource, obj.get("tags", {}), self._tag_where(inst, decl))
-        props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
-        config = props.get("configuration") if isinstance(props.get("configuration"), dict) else {}
-        ingress = config.get("ingress") if isinstance(config.get("ingress"), dict) else {}
+        props = mapping_at(obj, "properties")
+        config = mapping_at(props, "configuration")
+        ingress = mapping_at(config, "ingress")
         port = ingress.get("targetPort")
         resource.target_port = port if isinstance(port, int) else None
-        template = props.get("template") if isinstance(props.get("template"), dict) else {}
-        containers = template.get("containers") if isinstance(template.get("containers"), list) else []
+        template = mapping_at(props, "template")
+        containers = list_at(template, "containers")
         image = containers[0].get("image") if containers and isinstance(containers[0], dict) else None
         resource.image = image if isinstance(image, str) else None
 
@@ -222,15 +223,16 @@ class BicepReader:
         return Where(inst.file.path, decl.line)
 
     def _deployment(self, obj: dict[str, Any], where: Where) -> None:
-        props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
-        model = props.get("model") if isinstance(props.get("model"), dict) else {}
-        sku = obj.get("sku") if isinstance(obj.get("sku"), dict) else {}
+        props = mapping_at(obj, "properties")
+        model = mapping_at(props, "model")
+        sku = mapping_at(obj, "sku")
         name = model.get("name")
         if not isinstance(name, str) or not name:
             self.model.note(where.file, where.line, "a model deployment whose model name the read cannot compute")
             return
         capacity = sku.get("capacity")
-        sku_name = sku.get("name") if isinstance(sku.get("name"), str) else "Standard"
+        sku_name = sku.get("name")
+        sku_name = sku_name if isinstance(sku_name, str) else "Standard"
         self.model.models.append(ModelDeployment(name, sku_name, capacity if isinstance(capacity, int) else None, where))
 
     def _module(self, inst: ModuleScope, decl: Decl, depth: int) -> None:
@@ -244,7 +246,7 @@ class BicepReader:
             finally:
                 inst.eval.locals.pop()
             obj = obj if isinstance(obj, dict) else {}
-            args = obj.get("params") if isinstance(obj.get("params"), dict) else {}
+            args = mapping_at(obj, "params")
             group = _group_of(obj.get("scope"), inst.group)
             if target.startswith(("br:", "br/", "ts:", "ts/")):
                 self._registry(inst, decl, target, args, active, condition, group)
@@ -278,7 +280,7 @@ class BicepReader:
             self._fill(resource, fields, inst, decl)
             port = args.get(str(row.get("port", "")))
             resource.target_port = port if isinstance(port, int) else None
-            containers = args.get("containers") if isinstance(args.get("containers"), list) else []
+            containers = list_at(args, "containers")
             image = containers[0].get("image") if containers and isinstance(containers[0], dict) else None
             resource.image = image if isinstance(image, str) else args.get("containerImage") if isinstance(
                 args.get("containerImage"), str) else None

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from wizard.core.infra.bicep_syntax import BicepFile, Decl
 from wizard.core.infra.evaluate import Evaluator, Unknown, to_text
 from wizard.core.infra.functions import BICEP_FUNCTIONS, load_json_content, load_text_content
-
-if TYPE_CHECKING:
-    from wizard.core.infra.bicep import BicepReader
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -28,10 +25,19 @@ class Context:
         return self.env.get("AZURE_LOCATION", "")
 
 
+class ScopeReader(Protocol):
+    """What a module scope reads from the read it belongs to (bicep.BicepReader)."""
+
+    ctx: Context
+    parameters: dict[str, Any]
+
+    def module_outputs(self, caller: ModuleScope, decl: Decl) -> Any: ...
+
+
 class ModuleScope:
     """One module (file) instantiated with parameter values."""
 
-    def __init__(self, reader: BicepReader, file: BicepFile, args: dict[str, Any] | None, path: tuple[str, ...],
+    def __init__(self, reader: ScopeReader, file: BicepFile, args: dict[str, Any] | None, path: tuple[str, ...],
                  group: str | None, active: bool | None, condition: str) -> None:
         self.reader = reader
         self.file = file

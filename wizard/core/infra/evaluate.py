@@ -37,6 +37,18 @@ def is_known(value: Any) -> bool:
     return True
 
 
+def mapping_at(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    """`obj[key]` when it is a map (an object in Bicep or HCL), else an empty one."""
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def list_at(obj: dict[str, Any], key: str) -> list[Any]:
+    """`obj[key]` when it is a list, else an empty one."""
+    value = obj.get(key)
+    return value if isinstance(value, list) else []
+
+
 def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -38,10 +38,10 @@ def _union(*items: Any) -> Any:
     if any(isinstance(i, Unknown) for i in items):
         return Unknown("union(…)")
     if all(isinstance(i, dict) for i in items):
-        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
         for item in items:
-            out.update(item)
-        return out
+            merged.update(item)
+        return merged
     out_list: list[Any] = []
     for item in items:
         out_list.extend(x for x in item if x not in out_list)

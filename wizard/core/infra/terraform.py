@@ -29,7 +29,7 @@ _RESOURCE_RE = re.compile(r'^\s*resource\s+"([\w-]+)"\s+"([\w-]+)"\s*\{', re.MUL
 _LITERAL_TAG = re.compile(r"""["']?azd-service-name["']?\s*[=:]\s*"([^"$]+)\"""")
 
 
-class LazyMap(dict):  # type: ignore[type-arg]
+class LazyMap(dict[str, Any]):
     """A mapping whose values are computed on first access (`var.x`, `local.y`, `module.z`)."""
 
     def __init__(self, compute: Any) -> None:
@@ -217,9 +217,11 @@ class _Reader:
             if isinstance(items, list):
                 items = {to_text(i): i for i in items}
             if isinstance(items, dict) and all(not isinstance(k, Unknown) for k in items):
-                inst = [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in items.items()]
+                inst: list[tuple[str, dict[str, Any]]] = [
+                    (f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in items.items()
+                ]
                 return (inst or [("", {})]), (active if inst else False), condition
-            unknown = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
+            unknown: dict[str, Any] = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
             return [("", unknown)], None if active is not False else False, "for_each over an unknown value"
         return [("", {})], active, condition
 
@@ -324,7 +326,8 @@ class _Reader:
             self.model.note(where.file, where.line, "a model deployment whose model name the read cannot compute")
             return
         capacity = sku.get("capacity")
-        sku_name = sku.get("name") if isinstance(sku.get("name"), str) else "Standard"
+        sku_name = sku.get("name")
+        sku_name = sku_name if isinstance(sku_name, str) else "Standard"
         self.model.models.append(ModelDeployment(name, sku_name, capacity if isinstance(capacity, int) else None, where))
 
     def _scan(self, mod: _Module, file: Path, text: str) -> None:

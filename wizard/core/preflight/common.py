@@ -58,7 +58,7 @@ class HookScripts:
 
     def code_text(self) -> str:
         """Non-comment lines only."""
-        lines = []
+        lines: list[str] = []
         for text in (*self.texts.values(), *self.inline):
             lines.extend(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
         return "\n".join(lines)

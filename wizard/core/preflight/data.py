@@ -4,6 +4,8 @@ not the check code."""
 
 from __future__ import annotations
 
+from typing import Any
+
 PLACEHOLDER_IMAGES = ("containerapps-helloworld", "azuredocs/aci-helloworld", "k8se/quickstart")
 VOICE_LIVE_REGIONS = ("eastus2", "swedencentral", "westus2", "southeastasia")
 # Tools, their minimum versions and install commands: toolbox.yaml (read by toolbox.py).
@@ -28,7 +30,7 @@ FLOOR_WHEN_ANY = ("Microsoft.Communication",)
 # Each group applies only when the hook scripts mention one of its keys.
 # severity: fail = the hook dies on closed stdin; warn = it asks (EOF answers no); timed = a menu that
 # skips itself on a closed stdin after its timeout: nothing to pre-answer, so no fix sets anything for it.
-UNATTENDED: tuple[dict[str, object], ...] = (
+UNATTENDED: tuple[dict[str, Any], ...] = (
     {
         "id": "location",
         "any_of": (("AZURE_LOCATION",),),

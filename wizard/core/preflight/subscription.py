@@ -111,24 +111,25 @@ def usage_rows(out: str) -> list[dict[str, Any]]:
 
 
 def quota_shortfalls(models: list[dict[str, object]], rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    by_name = {}
+    by_name: dict[str, dict[str, Any]] = {}
     for row in rows:
         name = row.get("name")
         key = name.get("value") if isinstance(name, dict) else name
         if isinstance(key, str):
             by_name[key.lower()] = row
-    short, ok = [], []
+    short: list[str] = []
+    ok: list[str] = []
     for model in models:
         sku, name = str(model.get("sku_name", "Standard")), str(model.get("name"))
         try:
             need = float(str(model.get("capacity", 0)))
         except ValueError:
             need = 0.0
-        row = by_name.get(f"openai.{sku}.{name}".lower())
-        if row is None:
+        found = by_name.get(f"openai.{sku}.{name}".lower())
+        if found is None:
             short.append(f"{name} ({sku}): no quota entry in this region (model or SKU may not be offered); needs {need:g}")
             continue
-        limit, used = float(row.get("limit") or 0), float(row.get("currentValue") or 0)
+        limit, used = float(found.get("limit") or 0), float(found.get("currentValue") or 0)
         free = limit - used
         line = f"{name} ({sku}): {free:g} free of {limit:g} (used {used:g}), needs {need:g}"
         (short if free < need else ok).append(line)

@@ -61,7 +61,7 @@ class PreflightScreen(WizardScreen):
             table.clear()
             for check in ordered:
                 table.add_row(*self.cells(check), key=check.id)
-            if selected in table.rows:
+            if selected is not None and selected in table.rows:
                 table.move_cursor(row=table.get_row_index(selected))
         for check in ordered:
             for key, cell in zip(COLUMNS, self.cells(check), strict=True):

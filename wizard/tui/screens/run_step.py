@@ -25,8 +25,10 @@ WHAT = {
 class RunStepScreen(WizardScreen):
     """One screen per streamed step (provision, deploy; teardown reuses the widgets)."""
 
-    BINDINGS = LOG_BINDINGS
+    BINDINGS = [*LOG_BINDINGS]
     scroll_body = False
+
+    step: StepId  # always set: a run screen belongs to one step
 
     def __init__(self, step: StepId) -> None:
         self.step = step

@@ -246,7 +246,11 @@ class TeardownScreen(WizardScreen):
         item = self.selected_leftover()
         if item is None or item.name in self.cleaned or self.context is None:
             return
-        self.app.push_screen(CleanupScreen(item), lambda typed: self.clean(item, typed) if typed else None)
+        def typed_name(typed: str | None) -> None:
+            if typed:
+                self.clean(item, typed)
+
+        self.app.push_screen(CleanupScreen(item), typed_name)
 
     @work(group="teardown-cleanup", exit_on_error=False)
     async def clean(self, item: Leftover, typed: str) -> None:

@@ -124,7 +124,7 @@ class TargetTable(DataTable[Text]):
         """Put the cursor on the step's failed row, if there is one; whether it is there now."""
         app = host(self)
         failure = app.state.step(self.step).failure
-        if failure is None or failure.target not in self.rows:
+        if failure is None or failure.target is None or failure.target not in self.rows:
             return False
         row = self.get_row_index(failure.target)
         self.move_cursor(row=row, animate=False)
