@@ -32,11 +32,12 @@ test: $(STAMP) $(CHROMIUM) lint  ## lint + the whole suite (installs Debian's ch
 test-real-azd: $(STAMP)  ## only the tests on the real azd (record build, replayed Azure session; needs Go)
 	$(BIN)/python -m pytest -n 2 -q -m real_azd $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff, and the layer rules (import-linter contracts in pyproject.toml)
+lint: $(STAMP)  ## ruff, mypy, and the layer rules (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check wizard tests bench devtools
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-typecheck: $(STAMP)  ## mypy over wizard/ (not yet clean: see the README's layout section)
+typecheck: $(STAMP)  ## mypy alone (make lint runs it too)
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## performance figures as ratios against baselines measured in the same run

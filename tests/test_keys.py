@@ -38,8 +38,8 @@ def dom_classes() -> dict[str, type[DOMNode]]:
         for value in vars(module).values():
             if not (inspect.isclass(value) and issubclass(value, DOMNode)):
                 continue
-            if issubclass(value, App) and not value.__module__.startswith("wizard."):
-                continue  # Textual's base App: the wizard runs WizardApp, which rebinds quit
+            if issubclass(value, App) and value.__name__ != "WizardApp":
+                continue  # Textual's App and the app's typed interface (WizardAppBase): the wizard runs WizardApp, which rebinds quit
             found[f"{value.__module__}.{value.__qualname__}"] = value
     return found
 

@@ -12,6 +12,10 @@ import argparse
 import asyncio
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.web.config import ServeConfig
 
 DEFAULT_PORT = 8000
 
@@ -45,7 +49,7 @@ def session_argv(args: argparse.Namespace) -> tuple[list[str], bool]:
     return argv + ["demo"], True
 
 
-def config_from(args: argparse.Namespace) -> object:
+def config_from(args: argparse.Namespace) -> ServeConfig:
     from wizard.simulator.scenarios import SCENARIOS
     from wizard.web.config import ConfigError, ServeConfig, new_token
 
@@ -61,10 +65,7 @@ def config_from(args: argparse.Namespace) -> object:
     )
 
 
-def banner(config: object) -> str:
-    from wizard.web.config import ServeConfig
-
-    assert isinstance(config, ServeConfig)
+def banner(config: ServeConfig) -> str:
     minutes = lambda s: f"{s / 60:g} min"  # noqa: E731
     lines = [
         "deploy-wizard serve: the wizard in your attendees' browsers",
@@ -79,18 +80,18 @@ def banner(config: object) -> str:
     return "\n".join(lines)
 
 
-async def run_server(config: object) -> None:
+async def run_server(config: ServeConfig) -> None:
     from aiohttp import web
 
     from wizard.web.server import WizardServer
 
-    server = WizardServer(config)  # type: ignore[arg-type]
+    server = WizardServer(config)
     runner = web.AppRunner(server.build(), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)  # type: ignore[attr-defined]
+    site = web.TCPSite(runner, config.host, config.port)
     await site.start()
     if runner.addresses:
-        config.bound(runner.addresses[0][1])  # type: ignore[attr-defined]
+        config.bound(runner.addresses[0][1])
     print(banner(config), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -36,12 +36,16 @@ def terminal_env(tmp_path: Path, speed: float) -> dict[str, str]:
 
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Spawn]:
-    """`spawn("demo", "--scenario", "hang", size=(80, 24), speed=0)`: the wizard in a pty."""
+    """`spawn("demo", "--scenario", "hang", size=(80, 24), speed=0)`: the wizard in a pty.
+
+    `env` adds variables to the child's otherwise clean environment."""
     started: list[TerminalApp] = []
 
-    def start(*args: str, size: tuple[int, int] = (120, 40), speed: float = 0.0) -> TerminalApp:
+    def start(*args: str, size: tuple[int, int] = (120, 40), speed: float = 0.0,
+              env: dict[str, str] | None = None) -> TerminalApp:
         assert WIZARD_SCRIPT.is_file(), f"{WIZARD_SCRIPT} missing: `make .venv/.installed` installs it"
-        app = TerminalApp([str(WIZARD_SCRIPT), *args], size=size, env=terminal_env(tmp_path, speed), cwd=tmp_path)
+        child_env = {**terminal_env(tmp_path, speed), **(env or {})}
+        app = TerminalApp([str(WIZARD_SCRIPT), *args], size=size, env=child_env, cwd=tmp_path)
         started.append(app)
         return app
 

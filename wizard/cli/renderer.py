@@ -203,8 +203,10 @@ class PlainRenderer:
             cause = str(failure.get("cause") or "").replace("|", "\\|").replace("\n", " ")
             rows.append(f"| {step['id']} | {step.get('status')} | {took} | {failure.get('target') or ''} | {cause} |")
         title = f"### deploy-wizard: {summary.get('env', '')} — {summary.get('status', '')}"
+        if self.step_summary is None:
+            return
         try:
-            with open(self.step_summary, "a", encoding="utf-8") as handle:  # type: ignore[arg-type]
+            with open(self.step_summary, "a", encoding="utf-8") as handle:
                 handle.write("\n".join([title, "", *rows, ""]) + "\n")
         except OSError:
             pass

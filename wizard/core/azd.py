@@ -38,7 +38,10 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
     except ValueError:
         pass
     match = _VERSION_RE.search(text)
-    return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
+    if match is None:
+        return None
+    major, minor, patch = (int(g) for g in match.groups())
+    return major, minor, patch
 
 
 def format_version(version: Sequence[int]) -> str:

@@ -259,7 +259,7 @@ class PhoneService:
                 f"(cost {offer.monthly_cost} per month)"
             )
         if offer.result.agreement_to_not_resell_required:
-            self.port.purchase(offer.result.search_id, agree_to_not_resell=True)  # type: ignore[call-arg]
+            self.port.purchase(offer.result.search_id, agree_to_not_resell=True)
         else:
             self.port.purchase(offer.result.search_id)
         return offer.numbers

@@ -7,6 +7,7 @@ these Protocols and plain dataclasses, never on an SDK type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -87,7 +88,7 @@ class PhoneSearchResult:
 class PhoneNumbersPort(Protocol):
     def list_numbers(self) -> list[PhoneNumber]: ...
     def search(self, country: str, number_type: str, area_code: str | None) -> PhoneSearchResult: ...
-    def purchase(self, search_id: str) -> None: ...
+    def purchase(self, search_id: str, agree_to_not_resell: bool = False) -> None: ...
     # (real adapter: `purchase(search_id, agree_to_not_resell=True)` is passed only when the
     # search said the agreement is required)
     def release(self, number: str) -> None: ...
@@ -156,7 +157,7 @@ class AzurePorts:
 
     container_apps: ContainerAppsPort
     http: HttpPort
-    phone_numbers_for: object  # Callable[[str], PhoneNumbersPort]: endpoint -> port
+    phone_numbers_for: Callable[[str], PhoneNumbersPort]  # a Communication Services endpoint -> its port
     subscriptions: SubscriptionsPort
     providers: ProvidersPort
     resources: ResourcesPort

@@ -133,9 +133,9 @@ def _item(op: Any, av: Any) -> _Info:
 
 def _branch(alternatives: list[list[tuple[Any, Any]]]) -> _Info:
     infos = [_sequence(alt) for alt in alternatives]
-    exacts = [exact for exact, _, _ in infos]
-    if all(exact is not None for exact in exacts):
-        union = frozenset().union(*exacts)  # type: ignore[arg-type]
+    exacts = [exact for exact, _, _ in infos if exact is not None]
+    if len(exacts) == len(infos):
+        union = frozenset[str]().union(*exacts)
         if len(union) <= _MAX_SET:
             return union, _solid(union), union
     required: set[str] | None = set()

@@ -265,7 +265,7 @@ def _widen_pipe(proc: asyncio.subprocess.Process) -> None:
     try:
         import fcntl
 
-        transport = proc._transport.get_pipe_transport(1)  # type: ignore[attr-defined]
+        transport = proc._transport.get_pipe_transport(1)  # type: ignore[attr-defined]  # asyncio exposes no public handle on the pipe; best effort, guarded
         pipe = transport.get_extra_info("pipe") if transport is not None else None
         if pipe is not None:
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_SIZE)

@@ -127,9 +127,15 @@ def plan_sign_in(
 
 def tools_for(backend: Backend, project_root: Path) -> InteractiveTools:
     """The backend's local tools for this project (simulated ones too), else this machine's."""
+    from wizard.core.preflight.model import InteractiveTools
     from wizard.core.preflight.realtools import RealTools
 
-    return backend.tools(project_root) or RealTools(project_root)  # type: ignore[return-value]
+    tools = backend.tools(project_root)
+    if tools is None:
+        return RealTools(project_root)
+    if not isinstance(tools, InteractiveTools):
+        raise TypeError(f"{backend.label}: its local tools cannot stream a command or hand it the terminal")
+    return tools
 
 
 def az_sign_in_reason(project: Project, tools: ToolsLike) -> tuple[str | None, str | None]:

@@ -197,7 +197,7 @@ def cleanup(leftover: Leftover, ports: AzurePorts, *, typed: str, phone_endpoint
         ports.resources.purge_soft_deleted(leftover.resource)
         return f"purged {leftover.name}"
     if leftover.kind == "phone-number" and phone_endpoint:
-        ports.phone_numbers_for(phone_endpoint).release(leftover.name)  # type: ignore[operator]
+        ports.phone_numbers_for(phone_endpoint).release(leftover.name)
         return f"released {leftover.name}"
     raise ValueError(f"{leftover.name}: clean it up by hand: {leftover.manual_command or 'no command known'}")
 
@@ -230,7 +230,7 @@ async def run_teardown_step(engine: StepContext) -> StepOutcome:
     endpoint = values.get("ACS_ENDPOINT")
     if endpoint and engine.ports is not None:
         try:
-            numbers = [n.number for n in engine.ports.phone_numbers_for(endpoint).list_numbers()]  # type: ignore[operator]
+            numbers = [n.number for n in engine.ports.phone_numbers_for(endpoint).list_numbers()]
         except Exception:
             numbers = []
     if plan.nothing_to_delete:

@@ -121,7 +121,7 @@ class SimPhoneNumbers:
         expires = (datetime.now(UTC) + timedelta(minutes=15)).isoformat(timespec="seconds")
         return PhoneSearchResult(f"search-{n}", (number,), cost, expires=expires)
 
-    def purchase(self, search_id: str) -> None:
+    def purchase(self, search_id: str, agree_to_not_resell: bool = False) -> None:
         with self.cloud.edit() as state:
             offer = state.get("pending", {}).pop(search_id, None)
             if offer is None:

@@ -13,7 +13,7 @@ from wizard.simulator.sample import SCENARIOS_ON_DISK, fresh_demo_copy, reset_sa
 from wizard.simulator.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 SPEEDS: tuple[tuple[float, str], ...] = (
     (0.0, "instant: no waiting at all"),
@@ -23,11 +23,11 @@ SPEEDS: tuple[tuple[float, str], ...] = (
 )
 
 
-def scenario_name(app: WizardApp) -> str:
+def scenario_name(app: WizardAppBase) -> str:
     return app.choice.scenario or "happy"
 
 
-def needs_reset(app: WizardApp, scenario: str) -> bool:
+def needs_reset(app: WizardAppBase, scenario: str) -> bool:
     """Whether the files on disk differ from what `scenario` expects."""
     on_disk = app.disk_scenario or "happy"
     wanted = scenario if scenario in SCENARIOS_ON_DISK else "happy"
@@ -35,7 +35,7 @@ def needs_reset(app: WizardApp, scenario: str) -> bool:
     return wanted != current
 
 
-def start_demo(app: WizardApp, scenario: str | None = None) -> None:
+def start_demo(app: WizardAppBase, scenario: str | None = None) -> None:
     folder = fresh_demo_copy(scenario)
     app.options = replace(app.options, project_dir=folder, create_env=True, yes=True)
     speed = app.choice.speed if app.choice.speed is not None else 1.0
@@ -45,7 +45,7 @@ def start_demo(app: WizardApp, scenario: str | None = None) -> None:
     app.load_project()
 
 
-def pick_scenario(app: WizardApp, scenario: str) -> None:
+def pick_scenario(app: WizardAppBase, scenario: str) -> None:
     """Use `scenario` for the next run; re-lay the copy when its files must change."""
     if scenario not in SCENARIOS:
         return
@@ -58,7 +58,7 @@ def pick_scenario(app: WizardApp, scenario: str) -> None:
         app.show_view("project")
 
 
-def pick_speed(app: WizardApp, speed: float) -> None:
+def pick_speed(app: WizardAppBase, speed: float) -> None:
     app.choice = replace(app.choice, speed=speed)
     label = dict(SPEEDS).get(speed, "")
     later = " (from the next run)" if app.engine is not None else ""
@@ -66,9 +66,9 @@ def pick_speed(app: WizardApp, speed: float) -> None:
     app.show_view("project")
 
 
-def reset_demo(app: WizardApp, why: str = "") -> None:
+def reset_demo(app: WizardAppBase, why: str = "") -> None:
     """Finish the current run (closing its records), then lay down a fresh copy of the sample."""
-    if app.state.running or app._busy:
+    if app.state.running or app.busy:
         app.notify("A step is running: cancel it first.", severity="warning")
         return
     if app.project is None:
@@ -76,7 +76,7 @@ def reset_demo(app: WizardApp, why: str = "") -> None:
     app.run_worker(_reset(app, why), group="engine", exit_on_error=False)
 
 
-async def _reset(app: WizardApp, why: str) -> None:
+async def _reset(app: WizardAppBase, why: str) -> None:
     from wizard.core.steps import Plan
     from wizard.tui.run_state import RunState
 

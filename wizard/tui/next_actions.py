@@ -10,7 +10,7 @@ from rich.text import Text
 from wizard.core.next_action import FIX_CHECK, INSTALL, PICK_REGION, SIGN_IN, NextAction
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 KEYS = {SIGN_IN: "o", INSTALL: "i", PICK_REGION: "p", FIX_CHECK: "x"}
 
@@ -19,7 +19,7 @@ def button_label(action: NextAction) -> str:
     return f"{action.label} ({KEYS[action.id]})"
 
 
-def run(app: WizardApp, action: NextAction, retry: Any) -> None:
+def run(app: WizardAppBase, action: NextAction, retry: Any) -> None:
     """Do `action`; `retry` re-runs the failed step once the action has done its part."""
     if action.id == SIGN_IN:
         app.action_sign_in()  # screens retry from on_signed_in
@@ -33,12 +33,12 @@ def run(app: WizardApp, action: NextAction, retry: Any) -> None:
         app.fix([action.check], ask=True)
 
 
-def pick_region(app: WizardApp, retry: Any) -> None:
+def pick_region(app: WizardAppBase, retry: Any) -> None:
     """The regions, best first with their reasons; the pick becomes the environment's location."""
     app.run_worker(_pick_region(app, retry), group="pick-region", exclusive=True, exit_on_error=False)
 
 
-async def _pick_region(app: WizardApp, retry: Any) -> None:
+async def _pick_region(app: WizardAppBase, retry: Any) -> None:
     from wizard.core.regions import rank_regions
     from wizard.core.signin import tools_for
     from wizard.tui.screens.picker import PickerScreen

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 
-def wizard_commands(app: WizardApp) -> Iterator[SystemCommand]:
+def wizard_commands(app: WizardAppBase) -> Iterator[SystemCommand]:
     if app.engine is not None:
         for step in app.plan.steps:
             yield SystemCommand(f"Jump to {step.value}", f"Show the {step.value} screen", lambda s=step: app.show_view(s))

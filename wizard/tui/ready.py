@@ -16,7 +16,7 @@ from wizard.tui.format import plain
 
 if TYPE_CHECKING:
     from wizard.core.readiness import Readiness
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 
 def readiness_text(readiness: Readiness | None, *, checking: bool = False) -> Text:
@@ -79,14 +79,14 @@ def _keys(*pairs: tuple[str, str]) -> Text:
     return text
 
 
-def install_first_missing(app: WizardApp) -> None:
+def install_first_missing(app: WizardAppBase) -> None:
     """The readiness panel's i: install the first missing tool."""
     readiness = app.readiness
     if readiness is not None and readiness.missing:
         install_tool(app, readiness.missing[0].tool)
 
 
-def install_tool(app: WizardApp, tool: str) -> None:
+def install_tool(app: WizardAppBase, tool: str) -> None:
     """Ask, then run `tool`'s install command (the toolbox's, for this OS) in this terminal."""
     from wizard.core.preflight.toolbox import install_hint, spec
     from wizard.tui.screens.cleanup import ConfirmScreen
@@ -99,13 +99,13 @@ def install_tool(app: WizardApp, tool: str) -> None:
     app.push_screen(ConfirmScreen(question, "Install (y)", "Not now (n)"), lambda yes: _install(app, tool) if yes else None)
 
 
-def _platform(app: WizardApp) -> str:
+def _platform(app: WizardAppBase) -> str:
     import sys
 
     return app.readiness.platform if app.readiness is not None else sys.platform
 
 
-def _install(app: WizardApp, tool: str) -> None:
+def _install(app: WizardAppBase, tool: str) -> None:
     from textual.app import SuspendNotSupported
 
     from wizard.core.preflight.toolbox import install_argv, install_command

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from wizard.core.steps import StepId
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 STATUS_ENV = "DEPLOY_WIZARD_SESSION_STATUS"
 EVERY = 1.0
 STEP_IDS = frozenset(s.value for s in StepId)
 
 
-def snapshot(app: WizardApp) -> dict[str, Any]:
+def snapshot(app: WizardAppBase) -> dict[str, Any]:
     """The session as the host sees it; plain JSON values only."""
     state = app.state
     view = str(app.current_view or "")
@@ -44,7 +44,7 @@ def snapshot(app: WizardApp) -> dict[str, Any]:
 class StatusWriter:
     """Writes `snapshot(app)` to `path` when it changed since the last write."""
 
-    def __init__(self, app: WizardApp, path: Path) -> None:
+    def __init__(self, app: WizardAppBase, path: Path) -> None:
         self.app = app
         self.path = path
         self._last: dict[str, Any] | None = None
@@ -62,7 +62,7 @@ class StatusWriter:
             pass
 
 
-def watch_session(app: WizardApp) -> StatusWriter | None:
+def watch_session(app: WizardAppBase) -> StatusWriter | None:
     """Start writing the status file when the server asked for one (else do nothing)."""
     target = os.environ.get(STATUS_ENV)
     if not target:

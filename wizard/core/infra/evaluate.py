@@ -26,6 +26,15 @@ class Unknown:
 
 Resolver = Callable[[str], Any]
 
+# Functions called even when an argument is Unknown (union, try, can); all others then give Unknown.
+TAKES_UNKNOWN: set[Callable[..., Any]] = set()
+
+
+def takes_unknown(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a Bicep/HCL function as one that handles Unknown arguments itself."""
+    TAKES_UNKNOWN.add(func)
+    return func
+
 
 def is_known(value: Any) -> bool:
     if isinstance(value, Unknown):
@@ -161,7 +170,7 @@ class Evaluator:
         args = [self.eval(a) for a in arg_nodes]
         if func is None:
             return Unknown(f"{name}(…)")
-        if any(isinstance(a, Unknown) for a in args) and not getattr(func, "takes_unknown", False):
+        if any(isinstance(a, Unknown) for a in args) and func not in TAKES_UNKNOWN:
             return Unknown(f"{name}(…)")
         try:
             return func(*args)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard.core.infra.evaluate import Unknown, to_text
+from wizard.core.infra.evaluate import Unknown, takes_unknown, to_text
 
 
 def unique_string(*parts: Any) -> str:
@@ -48,7 +48,7 @@ def _union(*items: Any) -> Any:
     return out_list
 
 
-_union.takes_unknown = True  # type: ignore[attr-defined]
+takes_unknown(_union)
 
 
 def _concat(*items: Any) -> Any:
@@ -96,7 +96,7 @@ def _try(*items: Any) -> Any:
     return next((i for i in items if not isinstance(i, Unknown)), Unknown("try(…)"))
 
 
-_try.takes_unknown = True  # type: ignore[attr-defined]
+takes_unknown(_try)
 
 
 def _guid(*parts: Any) -> str:
@@ -144,7 +144,7 @@ HCL_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "regex": _unknown("regex"), "timestamp": _unknown("timestamp"), "uuid": _unknown("uuid"),
     "file": _unknown("file"), "templatefile": _unknown("templatefile"), "can": lambda v: not isinstance(v, Unknown),
 }  # fmt: skip
-HCL_FUNCTIONS["can"].takes_unknown = True  # type: ignore[attr-defined]
+takes_unknown(HCL_FUNCTIONS["can"])
 
 
 def load_json_content(base: Path) -> Callable[..., Any]:

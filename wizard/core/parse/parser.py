@@ -8,6 +8,7 @@ from `AzdLines` / `TerraformLines` / `ParserState`.
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 from wizard.core.ansi import clean_line
 from wizard.core.parse.azd_lines import AzdLines
@@ -125,7 +126,7 @@ class OutputParser(AzdLines):
         if ": " in stripped:
             target = self._colon_line(head, stripped, updates)
             if target is not False:
-                return target  # type: ignore[return-value]
+                return target
         elif first == "D" or first == "P" or first == "B" or first == "R":
             m = _LEGACY_SERVICE_RE.match(stripped)
             if m:
@@ -195,7 +196,7 @@ class OutputParser(AzdLines):
     # -- line kinds ---------------------------------------------------------------------------
     def _colon_line(
         self, head: str, stripped: str, updates: list[TargetUpdate]
-    ) -> str | None | bool:
+    ) -> str | None | Literal[False]:
         first = head[:1]
         if first != " " and first != "\t":
             m = _TF_LINE_RE.match(stripped)

@@ -86,7 +86,7 @@ class ParserState:
         return target
 
     def _mark(self, kind: str, text: str, target: str | None = None, **kw: object) -> Mark:
-        mark = Mark(kind, self.index, text[:_MAX_ERROR_SCAN], target, **kw)  # type: ignore[arg-type]
+        mark = Mark(kind, self.index, text[:_MAX_ERROR_SCAN], target, **kw)  # type: ignore[arg-type]  # kw: Mark's optional fields, by name
         self.marks.append(mark)
         return mark
 

@@ -36,6 +36,7 @@ class ToolsLike(Protocol):
     async def run(self, argv: list[str], timeout: float) -> tuple[int, str]: ...
 
 
+@runtime_checkable
 class InteractiveTools(ToolsLike, Protocol):
     """Tools that can also stream a command's lines, or hand it the terminal (sign-in)."""
 

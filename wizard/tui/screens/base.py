@@ -7,9 +7,9 @@ state via `check_action`, and the failure panel whenever that step fails or is c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -28,14 +28,11 @@ from wizard.core.events import (
 from wizard.core.next_action import SIGN_IN, NextAction, next_action
 from wizard.core.steps import STEP_TITLES, StepId
 from wizard.tui import next_actions
+from wizard.tui.app_base import WizardAppBase
 from wizard.tui.widgets.elapsed import ElapsedClock
 from wizard.tui.widgets.failure_panel import FailurePanel
 from wizard.tui.widgets.log_view import LogView
 from wizard.tui.widgets.stepper import Stepper
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
-
 
 REDRAW_RETRIES = 100
 
@@ -56,9 +53,7 @@ class WizardScreen(Screen[None]):
     subtitle = ""
     stepper_steps: tuple[StepId, ...] | None = None
 
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+    wizard = getters.app(WizardAppBase)  # the app, typed: its state and its intents
 
     def compose(self) -> ComposeResult:
         yield Stepper(self.stepper_steps, id="stepper")

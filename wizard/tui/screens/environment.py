@@ -103,7 +103,7 @@ class EnvironmentScreen(WizardScreen):
                     plain(env.subscription or "not set"),
                     Text("yes" if env.provisioned else "no"),
                     Text("yes" if env.deployed else "no"),
-                    plain(last_run_status(self.wizard.project.root, env.name)),  # type: ignore[union-attr]
+                    plain(last_run_status(self.wizard.loaded_project.root, env.name)),
                     key=env.name,
                 )
             default = next((i for i, e in enumerate(self.envs) if e.is_default), 0)

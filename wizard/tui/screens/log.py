@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import getters
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,11 +12,14 @@ from textual.widgets import Footer, Select, Static
 from wizard.core.events import Event, LinesReceived
 from wizard.core.records import PastRun
 from wizard.core.steps import describe_target
+from wizard.tui.app_base import WizardAppBase
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 
 
 class LogScreen(Screen[None]):
     """Pushed over the wizard; Esc or q returns. The engine keeps running underneath."""
+
+    wizard = getters.app(WizardAppBase)
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="log-back"),
@@ -38,7 +42,7 @@ class LogScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.subscribe_run_events(self, self.on_run_event)  # type: ignore[attr-defined]  # WizardApp
+        self.wizard.subscribe_run_events(self, self.on_run_event)
         self.refresh_targets()
         self.query_one("#log").focus()
 
@@ -46,7 +50,7 @@ class LogScreen(Screen[None]):
         if self.lines is not None:
             return
         select = self.query_one("#target-filter", Select)
-        targets = self.app.state.log_targets()  # type: ignore[attr-defined]
+        targets = self.wizard.state.log_targets()
         if targets != self._known:
             self._known = targets
             with self.prevent(Select.Changed):

@@ -23,7 +23,7 @@ from wizard.core.lock import orphaned_azd, stop_azd, wait_for_azd
 from wizard.core.steps import StepId
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
 
 
 def orphan_text(holder: dict[str, Any]) -> Text:
@@ -67,7 +67,7 @@ class OrphanAzdScreen(ModalScreen[str | None]):
         self.dismiss(None if event.button.id == "back" else event.button.id)
 
 
-def offer_wait_or_stop(app: WizardApp) -> bool:
+def offer_wait_or_stop(app: WizardAppBase) -> bool:
     """If the environment is held by an orphaned azd, ask; whether the question was asked."""
     if app.project is None or not app.options.env_name:
         return False
@@ -83,7 +83,7 @@ def offer_wait_or_stop(app: WizardApp) -> bool:
     return True
 
 
-def _settle_then_retry(app: WizardApp, holder: dict[str, Any], choice: str) -> None:
+def _settle_then_retry(app: WizardAppBase, holder: dict[str, Any], choice: str) -> None:
     pid = (holder.get("azd") or {}).get("pid")
     if choice == "stop":
         app.call_from_thread(app.notify, f"stopping azd (pid {pid})…", markup=False)

@@ -130,7 +130,7 @@ class TeardownScreen(WizardScreen):
         if step is StepId.ENVIRONMENT and finished.status == "done":
             self.load_plan()
         elif step is StepId.ENVIRONMENT:
-            root = self.wizard.project.root  # type: ignore[union-attr]
+            root = self.wizard.loaded_project.root
             if self.env and self.env not in {e.name for e in list_environments(root)}:
                 message = Text(f"Environment {self.env} does not exist here (no .azure/{self.env}): nothing to tear down.", style="green")
             else:
