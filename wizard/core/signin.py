@@ -125,16 +125,20 @@ def plan_sign_in(
     return SignInPlan(tuple(commands), device_code, why if device_code else None, tenant, az_because)
 
 
-def tools_for(backend: Backend, project_root: Path) -> InteractiveTools:
+def tools_for(backend: Backend, project_root: Path) -> ToolsLike:
     """The backend's local tools for this project (simulated ones too), else this machine's."""
-    from wizard.core.preflight.model import InteractiveTools
     from wizard.core.preflight.realtools import RealTools
 
     tools = backend.tools(project_root)
-    if tools is None:
-        return RealTools(project_root)
+    return RealTools(project_root) if tools is None else tools
+
+
+def interactive(tools: ToolsLike) -> InteractiveTools:
+    """`tools`, for a sign-in: they must stream a command's lines or hand it the terminal."""
+    from wizard.core.preflight.model import InteractiveTools
+
     if not isinstance(tools, InteractiveTools):
-        raise TypeError(f"{backend.label}: its local tools cannot stream a command or hand it the terminal")
+        raise TypeError(f"{type(tools).__name__} cannot run a sign-in (no stream or interactive run)")
     return tools
 
 
@@ -201,7 +205,7 @@ class SignInResult:
         return self.exit_code == 0
 
 
-def run_in_terminal(plan: SignInPlan, backend: Backend, project_root: Path, tools: InteractiveTools) -> list[SignInResult]:
+def run_in_terminal(plan: SignInPlan, backend: Backend, project_root: Path, tools: ToolsLike) -> list[SignInResult]:
     """Run each command with this terminal (blocking); stop at the first that fails."""
     env = child_env(backend, project_root)
     results = []
@@ -212,7 +216,7 @@ def run_in_terminal(plan: SignInPlan, backend: Backend, project_root: Path, tool
             except FileNotFoundError:
                 code = 127
         else:
-            code = tools.interactive(list(command.argv))
+            code = interactive(tools).interactive(list(command.argv))
         results.append(SignInResult(command.tool, command.display, code))
         if code != 0:
             break
@@ -223,7 +227,7 @@ async def run_piped(
     plan: SignInPlan,
     backend: Backend,
     project_root: Path,
-    tools: InteractiveTools,
+    tools: ToolsLike,
     *,
     on_line: Callable[[str, str], None],
     on_prompt: Callable[[DevicePrompt], None],
@@ -258,7 +262,7 @@ async def run_piped(
             def one(line: str, each: Callable[[Sequence[str]], None] = lines) -> None:
                 each([line])
 
-            code, _ = await tools.stream(list(command.argv), SIGN_IN_TIMEOUT, one)
+            code, _ = await interactive(tools).stream(list(command.argv), SIGN_IN_TIMEOUT, one)
         results.append(SignInResult(command.tool, command.display, code))
         if code != 0:
             break
