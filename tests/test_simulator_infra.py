@@ -129,7 +129,7 @@ def test_whole_simulated_flow_on_an_app_service_terraform_project(tmp_path: Path
                         "--location", "eastus2", "--yes")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "all steps done" in last_line(result.stdout)
-    assert "web: not checked" in result.stdout  # an App Service is not probed as a Container App backend
+    assert "web: App Service answers" in result.stdout  # probed at its own endpoint, not as a Container App
     teardown = run_wizard("teardown", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--confirm", "dev")
     assert teardown.returncode == 0, teardown.stdout[-3000:]
     assert Cloud(cloud_dir(project, "dev"), "dev").read()["resource_groups"] == {}

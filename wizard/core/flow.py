@@ -274,7 +274,8 @@ async def verify(engine: StepContext) -> StepOutcome:
     def progress(attempt: int, total: int, elapsed: float) -> None:
         engine.target(step, "health:backend", TargetStatus.RUNNING, "Waiting for /api/v1/health", f"try {attempt}/{total}, {elapsed:.0f}s")
 
-    kwargs: dict[str, Any] = {"on_progress": progress, "health_timeout": engine.options.health_timeout}
+    kwargs: dict[str, Any] = {"on_progress": progress, "health_timeout": engine.options.health_timeout,
+                              "deployed_endpoints": engine.facts.get("deployed_endpoints") or {}}
     if engine.backend.poll_interval is not None:
         kwargs["poll_interval"] = engine.backend.poll_interval
     report = await run_verify(engine.project, engine.env_values, ports, **kwargs)

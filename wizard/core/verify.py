@@ -4,7 +4,8 @@ For every Container App service of azure.yaml (found by its `azd-service-name` t
 exists, it does not run the placeholder image, the ingress target port is the port the app
 listens on, and its latest revision is healthy and running. Then the backend health endpoint
 must answer 200 within a bounded wait (progress reported), the frontend's 401 is recognised as
-EasyAuth, and telephony is reported enabled or disabled.
+EasyAuth, and telephony is reported enabled or disabled. A service on another host (App Service,
+Functions, Static Web Apps, AKS) is checked by its endpoint answering (verify_hosts).
 
 This module runs the checks in order and decides what is worth waiting for; the per-app checks
 are in verify_apps, the HTTP probes in verify_probe, the report model in verify_report.
@@ -31,6 +32,7 @@ from wizard.core.verify_apps import (
     is_placeholder_image,
     listening_port,
 )
+from wizard.core.verify_hosts import check_hosted_service, service_endpoint
 from wizard.core.verify_probe import (
     HEALTH_PATH,
     ProgressCallback,
@@ -76,8 +78,11 @@ async def verify(
     poll_interval: float = 5.0,
     max_attempts: int | None = None,
     clock: Callable[[], float] = time.monotonic,
+    deployed_endpoints: dict[str, str] | None = None,
 ) -> VerifyReport:
-    """Check the deployed apps of `project` in the environment `env_values`."""
+    """Check the deployed apps of `project` in the environment `env_values`.
+
+    `deployed_endpoints`: service -> the endpoint azd printed when it deployed it (this run's)."""
     report = VerifyReport()
     services = [s for s in (project.services if project else ()) if s.host in ("containerapp", "")]
     others = [s for s in (project.services if project else ()) if s.host not in ("containerapp", "")]
@@ -175,13 +180,11 @@ async def verify(
         if revision_check.status == "fail":
             broken.add(service.name)
 
-    for service in others:
-        report.checks.append(
-            VerifyCheck(
-                f"exists:{service.name}", f"service:{service.name}", "skip", f"{service.name}: not checked",
-                f"host {service.host!r} is not a Container App; the wizard checks Container Apps only",
-            )
-        )
+    for service in others:  # App Service, Functions, Static Web Apps, AKS: does its endpoint answer?
+        url = service_endpoint(service.name, deployed_endpoints or {}, env_values)
+        if url:
+            report.endpoints.setdefault(service.name, url)
+        report.checks.append(await check_hosted_service(service, url, ports.http))
 
     _add_env_endpoints(report, env_values)
 

@@ -81,6 +81,9 @@ class SimHttp:
         parsed = urlparse(url)
         with self.cloud.edit() as state:
             app = next((a for a in state["apps"].values() if a["fqdn"] == parsed.hostname), None)
+            site = next((s for s in state.get("sites", {}).values() if urlparse(s["url"]).hostname == parsed.hostname), None)
+            if app is None and site is not None:  # App Service, Functions, Static Web Apps, AKS answer
+                return HttpResult(200, f"<!doctype html><title>{site['name']}</title>")
             if app is None:
                 return HttpResult(None, error=f"connection refused: {parsed.hostname}")
             if app["image"] == PLACEHOLDER_IMAGE:

@@ -95,6 +95,9 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
         upper = name.upper()
         resource = next((r for svc in services for r in active if r.service_tag == svc
                          and f"SERVICE_{svc.upper().replace('-', '_')}_" in upper), None)
+        if resource is None:  # API_BASE_URL, REACT_APP_WEB_BASE_URL → the host tagged `api`, `web`
+            resource = next((r for svc in services for r in active if r.service_tag == svc and r.is_host
+                             and f"_{svc.upper().replace('-', '_')}_" in f"_{upper}_"), None)
         if resource is None:  # FRONTEND_URL → the host resource named `frontend`
             resource = next((r for r in active if r.is_host
                              and upper.startswith(r.symbol.rsplit(".", 1)[-1].upper().replace("-", "_") + "_")), None)

@@ -6,6 +6,7 @@ Builds on `TerraformLines` because azd relays terraform's `Error:` lines among i
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from wizard.core.parse.model import DONE, FAILED, RUNNING, SKIPPED, WARNING, TargetUpdate
 from wizard.core.parse.patterns import (
@@ -95,12 +96,10 @@ class AzdLines(TerraformLines):
         return self._set(updates, target, RUNNING, m["verb"], m["detail"] or "")
 
     def _endpoint(self, url: str, updates: list[TargetUpdate]) -> str | None:
-        svc = None
-        low = url.lower()
-        for name in self.services:
-            if name.lower() in low:
-                svc = name
-                break
+        # a service named in the host as a whole word (app-api-x.azurewebsites.net is `api`'s, and
+        # not `web`'s though "azurewebsites" holds "web")
+        host = "-" + re.sub(r"[^a-z0-9]+", "-", (urlparse(url).hostname or "").lower()) + "-"
+        svc = next((name for name in self.services if f"-{re.sub(r'[^a-z0-9]+', '-', name.lower())}-" in host), None)
         if svc is None and self._done_services:
             # HEAD prints every service's artifacts after the progress lines, in service order;
             # legacy prints them right after the service's own Done line.
@@ -111,6 +110,7 @@ class AzdLines(TerraformLines):
         self._endpoints += 1
         if svc is None:
             return self._plain_target()
+        self.endpoints.setdefault(svc, url)
         return self._set(updates, service_target(svc), DONE, "Done", f"Endpoint: {url}")
 
     def _title(self, cmd: str, updates: list[TargetUpdate]) -> None:
