@@ -81,7 +81,7 @@ async def test_preflight_fix_all_applies_every_safe_fix(tmp_path: Path) -> None:
         assert failing == ["hooks.unattended", "subscription.providers"]
         screen = app.screen
         await pilot.press("a")  # no questions: safe, free fixes with their defaults
-        await until(pilot, lambda: app.state.step(StepId.PREFLIGHT).status == "done" and not app.state.running and not app._busy)
+        await until(pilot, lambda: app.state.step(StepId.PREFLIGHT).status == "done" and not app.state.running and not app.busy)
         assert not isinstance(app.screen, FixScreen)
         assert all(screen.shown_status(c) == "fixed" for c in failing)  # type: ignore[attr-defined]
         await continue_to_provision(pilot, app)

@@ -15,6 +15,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -68,6 +69,17 @@ class WizardApp(App[int]):
         Binding("ctrl+l", "sign_in", "Sign in", show=False, id="sign-in-terminal"),  # browsers keep ctrl+l
     ]
 
+    busy: var[bool] = var(False)
+    """An engine worker (a step or a fix) is starting or running. Screens' `check_action` reads it,
+    so the keys they offer only when idle are refreshed when it changes (`watch_busy`)."""
+
+    def watch_busy(self) -> None:
+        # What `var(False, bindings=True)` does, minus one case: at exit Textual cancels the workers
+        # after the screens are gone, a cancelled worker resets `busy`, and `refresh_bindings`
+        # would raise ScreenStackError in it (the worker then ends in ERROR instead of CANCELLED).
+        if self.screen_stack:
+            self.refresh_bindings()
+
     def __init__(
         self,
         options: RunOptions,
@@ -101,7 +113,6 @@ class WizardApp(App[int]):
         self.project_error: str | None = None
         self.current_view: StepId | str | None = None
         self.return_code_hint = 0
-        self._busy = False
         self.teardown_mode = False
         self.disk_scenario = self.choice.scenario if demo else None  # what the demo copy on disk was shaped for
         self.fixed_checks: set[str] = set()
@@ -209,7 +220,7 @@ class WizardApp(App[int]):
         dev_cycle: bool = False,
     ) -> None:
         """The Environment screen's choice: build the engine and run the environment step."""
-        if self.state.running or self._busy or self.refuse_without_azd():
+        if self.state.running or self.busy or self.refuse_without_azd():
             return
         plan = Plan(steps=FLOW, skipped=(DEV_CYCLE_SKIP if dev_cycle else frozenset()) | self.scenario_skips())
         self.fixed_checks.clear()
@@ -287,9 +298,9 @@ class WizardApp(App[int]):
 
     def run_step(self, step: StepId) -> None:
         """Intent: run (or retry) one step, unless one is already running."""
-        if self.engine is None or self._busy or self.state.running:
+        if self.engine is None or self.busy or self.state.running:
             return
-        self._busy = True
+        self.busy = True
         self._step_worker(step)
 
     @work(group="engine", exit_on_error=False)
@@ -298,7 +309,7 @@ class WizardApp(App[int]):
         try:
             return await self._run_step(step)
         finally:
-            self._busy = False
+            self.busy = False
 
     async def _run_step(self, step: StepId) -> StepFinished | None:
         if self.engine.cancelled:  # a cancelled engine refuses new work: start a fresh run record
@@ -397,7 +408,7 @@ class WizardApp(App[int]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_teardown(self) -> None:
-        if self.state.running or self._busy:
+        if self.state.running or self.busy:
             self.notify("A step is running: wait for it or cancel it first.", severity="warning")
             return
         if self.refuse_without_azd():
@@ -411,7 +422,7 @@ class WizardApp(App[int]):
 
     def leave_teardown(self) -> None:
         """Back to the Project screen after a teardown; the next run starts from scratch."""
-        if self.state.running or self._busy:
+        if self.state.running or self.busy:
             return
         self.teardown_mode = False
         self.autopilot = False  # autopilot plays the flow once, never again after a teardown
@@ -481,9 +492,9 @@ class WizardApp(App[int]):
     # -- preflight fixes -------------------------------------------------------------------------
     def fix(self, check_ids: list[str], *, ask: bool) -> None:
         """Intent from the preflight screen: fix one check (asking) or all safe ones, then re-run."""
-        if self.engine is None or self.state.running or self._busy:
+        if self.engine is None or self.state.running or self.busy:
             return
-        self._busy = True
+        self.busy = True
         self._fix_worker(check_ids, ask)
 
     @work(group="engine", exit_on_error=False)
@@ -502,7 +513,7 @@ class WizardApp(App[int]):
             self.notify(f"fix failed: {masked_error(self, exc)}", severity="error", markup=False)
             fixed = []
         finally:
-            self._busy = False
+            self.busy = False
         self.fixed_checks.update(c.id for c in fixed if c.status == "fixed")
         if fixed:
             self.run_step(StepId.PREFLIGHT)

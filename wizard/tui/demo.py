@@ -68,7 +68,7 @@ def pick_speed(app: WizardApp, speed: float) -> None:
 
 def reset_demo(app: WizardApp, why: str = "") -> None:
     """Finish the current run (closing its records), then lay down a fresh copy of the sample."""
-    if app.state.running or app._busy:
+    if app.state.running or app.busy:
         app.notify("A step is running: cancel it first.", severity="warning")
         return
     if app.project is None:

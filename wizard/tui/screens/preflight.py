@@ -137,7 +137,7 @@ class PreflightScreen(WizardScreen):
         return [c.id for c in self.wizard.state.step(StepId.PREFLIGHT).checks.values() if c.status == "fail"]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        busy = self.wizard.state.running or self.wizard._busy
+        busy = self.wizard.state.running or self.wizard.busy
         if action == "fix_selected":
             return self.selected_id() in self.failing() and not busy
         if action == "fix_all":
