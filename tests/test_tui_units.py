@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Log, Static
+from textual.widgets import Button, Log, Select, Static
 
 from devtools.screenshots import make_app, until
 from wizard.core.events import (
@@ -56,7 +56,7 @@ async def test_log_filter_search_follow_and_save(tmp_path: Path) -> None:
         view.flush()
         total = view.log_widget.line_count
         assert total >= 8
-        view.set_target("service:webchat-demo")
+        view.target = "service:webchat-demo"
         assert 0 < view.log_widget.line_count < total
         assert all("webchat" in ln or "Docker" in ln or "ERROR" in ln for ln in view.log_widget.lines)
         await pilot.press("f")
@@ -65,6 +65,17 @@ async def test_log_filter_search_follow_and_save(tmp_path: Path) -> None:
         assert view.search == "ERROR" and view.log_widget.line_count == 1
         path = view.save(tmp_path)
         assert path.read_text().count("\n") == 1 and "ERROR" in path.read_text()
+        # x clears target and search; the view says so (TargetChanged) and the picker follows
+        picker = app.screen.query_one("#target-filter", Select)
+        assert picker.value == "service:webchat-demo"
+        await pilot.press("x")
+        assert view.target is None and view.search == "" and view.log_widget.line_count == total
+        await pilot.pause()
+        assert picker.is_blank() and view.target is None
+        await pilot.press("f", "f", "f")  # watchers run at once; the log's FollowChanged notes arrive later
+        await pilot.pause()
+        assert view.follow is True and view.log_widget.auto_scroll is True
+        assert "● following" in str(view.query_one("#log-status", Static).render())
         await pilot.press("escape")
         assert type(app.screen).__name__ == "RunStepScreen"
 
@@ -170,9 +181,9 @@ async def test_a_flood_reaches_the_step_log_in_batches_and_target_rows_stay_live
         table = screen.query_one(TargetTable)
         assert table.row_count == 5
         assert table.get_row("resource:r1")[2].plain == "Created"
-        view.set_target("resource:rg")
+        view.target = "resource:rg"
         assert view.log_widget.line_count == 10_000
-        view.set_target("resource:r1")
+        view.target = "resource:r1"
         assert view.log_widget.line_count == 0
         app.on_engine_event(StepFinished(step="provision", status="done", started=1, finished=5, ts=5))
 

@@ -5,10 +5,11 @@ Following. `Log.write_lines` scrolls to the end only when the view is at the end
 of writing*. The step screen's log shares its height with the target table above it: each new row
 shrinks the log, the end moves down, the view stays where it was, and from then on no write
 scrolls — the log said "● following" while it showed the top of the stream. Here `auto_scroll`
-is the follow state itself: while it is on, every write and every resize scroll to the end once
-the layout is done (after the refresh, when the new height is known). While it is off the view
-stays on the lines the person chose, also when old lines are dropped at `max_lines`. A person
-scrolling up (keys or wheel) pauses following; `FollowChanged` tells the owner.
+(Log's own var) is the follow state itself: while it is on, every write and every resize scroll
+to the end once the layout is done (after the refresh, when the new height is known); switching it
+on goes to the end at once (`watch_auto_scroll`). While it is off the view stays on the lines the
+person chose, also when old lines are dropped at `max_lines`. A person scrolling up (keys or
+wheel) switches it off. Every switch posts `FollowChanged`, so the owner can show it.
 
 Widths. `Log.write_lines` hands every batch to a thread worker that measures each line's cell
 width to size the horizontal scroll. During a 100k-line flood that thread holds the GIL for tens
@@ -48,20 +49,18 @@ class FloodLog(Log):
     _pruned = 0  # lines dropped at max_lines by the last write
 
     class FollowChanged(Message):
-        """Following was switched on or off (by the person scrolling, or by `follow()`)."""
+        """Following was switched on or off (by the person scrolling, or by the owner)."""
 
         def __init__(self, following: bool) -> None:
             super().__init__()
             self.following = following
 
-    def follow(self, on: bool) -> None:
-        """Follow the newest line (and go there now), or stay where the view is."""
-        changed = on != self.auto_scroll
-        self.auto_scroll = on
+    def watch_auto_scroll(self, was: bool, on: bool) -> None:
+        if was == on:  # `Log.__init__` setting the default
+            return
         if on:
             self._to_end()
-        if changed:
-            self.post_message(self.FollowChanged(on))
+        self.post_message(self.FollowChanged(on))
 
     def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> Self:
         """Append lines; the view goes to the end while following, else keeps its lines in view.
@@ -99,24 +98,20 @@ class FloodLog(Log):
             self._to_end()
 
     # -- the person scrolling up pauses following ------------------------------------------------
-    def _pause_for_person(self) -> None:
-        if self.auto_scroll:
-            self.follow(False)
-
     def action_scroll_up(self) -> None:
-        self._pause_for_person()
+        self.auto_scroll = False
         super().action_scroll_up()
 
     def action_page_up(self) -> None:
-        self._pause_for_person()
+        self.auto_scroll = False
         super().action_page_up()
 
     def action_scroll_home(self) -> None:
-        self._pause_for_person()
+        self.auto_scroll = False
         super().action_scroll_home()
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._pause_for_person()
+        self.auto_scroll = False
         super()._on_mouse_scroll_up(event)
 
     def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
