@@ -213,6 +213,45 @@ async def test_a_flood_log_batch_sizes_the_log_inline() -> None:
         assert len(app.workers) == workers
 
 
+async def test_a_paused_flood_log_keeps_its_lines_in_view_when_old_ones_are_dropped() -> None:
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    from wizard.tui.widgets.flood_log import FloodLog
+
+    class OneLog(App[None]):
+        changes: list[bool] = []
+
+        def compose(self) -> ComposeResult:
+            yield FloodLog(max_lines=100)
+            yield Log(id="plain")
+
+        def on_flood_log_follow_changed(self, event: FloodLog.FollowChanged) -> None:
+            self.changes.append(event.following)
+
+    app = OneLog()
+    async with app.run_test(size=(60, 24)) as pilot:
+        log, plain = app.query_one(FloodLog), app.query_one("#plain", Log)
+        log.write_lines([f"line {i}" for i in range(100)])
+        plain.write_lines([f"line {i}" for i in range(100)])
+        await pilot.pause()
+        assert log.is_vertical_scroll_end
+        changes = app.changes
+        # the wheel pauses and scrolls as far as Textual's Log does
+        for widget in (log, plain):
+            widget.post_message(events.MouseScrollUp(widget, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert log.auto_scroll is False and changes == [False]
+        assert log.scroll_y == plain.scroll_y < plain.max_scroll_y
+        log.scroll_to(y=40, animate=False, immediate=True)
+        top = log.lines[int(log.scroll_y)]
+        log.write_lines([f"more {i}" for i in range(30)])  # 30 old lines go: the view moves up with its text
+        assert log.line_count == 100 and log.lines[int(log.scroll_y)] == top
+        log.auto_scroll = True
+        await pilot.pause()
+        assert log.is_vertical_scroll_end and changes == [False, True]
+
+
 async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> None:
     from textual.widgets import Footer
 

@@ -16,10 +16,13 @@ width to size the horizontal scroll. During a 100k-line flood that thread holds 
 of milliseconds at a time, and the event loop (the engine's reader, the repaint) waits for it.
 Lines here are already cleaned (no control characters), so the width of an ASCII line without
 tabs is its length: one C-level pass over the batch. Only the other lines are measured one by one.
+Textual has no public hook for this, so `_update_size` is overridden: see the comment there, and
+tests/test_textual_contract.py, which fails by name when Textual changes what is overridden.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -32,6 +35,14 @@ if TYPE_CHECKING:
     from typing import Self
 
 
+_control_codes = re.compile("[\u0000-\u0014]").sub  # the codes Log draws as "�" (textual/widgets/_log.py)
+
+
+def drawn(line: str) -> str:
+    """A line as `Log` draws it: tabs expanded, control codes shown as "�"."""
+    return _control_codes("�", line.expandtabs())
+
+
 def widest(lines: list[str]) -> int:
     """The widest line's width in cells, as `Log` would measure it."""
     if not lines:
@@ -39,14 +50,11 @@ def widest(lines: list[str]) -> int:
     joined = "".join(lines)
     if joined.isascii() and "\t" not in joined:
         return max(map(len, lines))
-    process = Log._process_line
-    return max(len(line) if line.isascii() and "\t" not in line else cell_len(process(line)) for line in lines)
+    return max(len(line) if line.isascii() and "\t" not in line else cell_len(drawn(line)) for line in lines)
 
 
 class FloodLog(Log):
     """A `Log` whose `auto_scroll` is the truth about following (see the module docstring)."""
-
-    _pruned = 0  # lines dropped at max_lines by the last write
 
     class FollowChanged(Message):
         """Following was switched on or off (by the person scrolling, or by the owner)."""
@@ -71,19 +79,18 @@ class FloodLog(Log):
         batch = lines if isinstance(lines, list) else list(lines)
         if "" in batch:
             batch = [line or " " for line in batch]
-        self._pruned = 0
+        before = len(self.lines)
         super().write_lines(batch, scroll_end=False)
         follow = self.auto_scroll if scroll_end is None else scroll_end
         if follow:
             self._to_end()
-        elif self._pruned and self.scroll_y > 0:  # old lines dropped at max_lines: the text moved up
-            self.scroll_to(y=max(0, self.scroll_y - self._pruned), animate=False, immediate=True)
+        elif self.scroll_y > 0 and len(self.lines) == self.max_lines:
+            # Old lines may have been dropped at max_lines: the text moved up by that many. Only a
+            # paused view at the cap pays for counting them (Log splits each line as below).
+            pruned = before + sum(len(line.splitlines()) for line in batch) - len(self.lines)
+            if pruned > 0:
+                self.scroll_to(y=max(0, self.scroll_y - pruned), animate=False, immediate=True)
         return self
-
-    def _prune_max_lines(self) -> None:
-        before = len(self._lines)
-        super()._prune_max_lines()
-        self._pruned += before - len(self._lines)
 
     def _to_end(self) -> None:
         self.scroll_end(animate=False, immediate=True, x_axis=False)  # as far as the current layout goes
@@ -110,10 +117,15 @@ class FloodLog(Log):
         self.auto_scroll = False
         super().action_scroll_home()
 
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self.auto_scroll = False
-        super()._on_mouse_scroll_up(event)
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.auto_scroll = False  # and Widget's own handler scrolls
 
+    # Private API, on purpose. `Log.write_lines` hands every batch to this thread worker to measure
+    # its lines' widths, and Textual offers no public way to measure them otherwise (the module
+    # docstring says why the thread hurts). Here the batch is measured on the spot, and the width
+    # goes through Log's own `_update_maximum_width` (which keeps Log's width and virtual size
+    # together). tests/test_textual_contract.py checks both signatures and the call in
+    # `Log.write_lines`, and fails by name when a Textual release changes them.
     def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
         if lines:
             self._update_maximum_width(updates, widest(lines))
