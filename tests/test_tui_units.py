@@ -298,3 +298,26 @@ async def test_the_target_table_keeps_the_failed_row_in_view_when_it_shrinks() -
             return table.size.height < tall and top <= failed < top + table.scrollable_content_region.height - 1  # -1: header
 
         await until(pilot, failed_row_shown)
+
+
+async def test_the_phone_field_types_phone_characters_and_leaves_letters_to_the_bindings() -> None:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+
+    from wizard.tui.screens.phone import PhoneInput
+
+    class OneField(App[None]):
+        BINDINGS = [Binding("g", "apply", "Apply")]
+        applied = 0
+
+        def compose(self) -> ComposeResult:
+            yield PhoneInput()
+
+        def action_apply(self) -> None:
+            self.applied += 1
+
+    app = OneField()
+    async with app.run_test() as pilot:
+        app.query_one(PhoneInput).focus()
+        await pilot.press("+", "1", "g", "4", "x")
+        assert app.query_one(PhoneInput).value == "+14" and app.applied == 1
