@@ -43,6 +43,20 @@ LOG_BINDINGS = [
 class LogView(Vertical):
     """Live view of `app.state.lines` (optionally one step), or of a saved log's lines."""
 
+    DEFAULT_CSS = """
+    LogView {
+        height: 1fr;
+        min-height: 5;
+        border-top: solid $primary-muted;
+        & > #log-status {
+            height: 1;
+        }
+        & > #log {
+            height: 1fr;
+        }
+    }
+    """
+
     follow: var[bool] = var(True, init=False)
     """Keep the newest line in view; off (paused) when the person scrolls up or presses f."""
 
