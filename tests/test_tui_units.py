@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Log, Static
+from textual.widgets import Button, Log, Select, Static
 
 from devtools.screenshots import make_app, until
 from wizard.core.events import (
@@ -56,7 +56,7 @@ async def test_log_filter_search_follow_and_save(tmp_path: Path) -> None:
         view.flush()
         total = view.log_widget.line_count
         assert total >= 8
-        view.set_target("service:webchat-demo")
+        view.target = "service:webchat-demo"
         assert 0 < view.log_widget.line_count < total
         assert all("webchat" in ln or "Docker" in ln or "ERROR" in ln for ln in view.log_widget.lines)
         await pilot.press("f")
@@ -65,6 +65,17 @@ async def test_log_filter_search_follow_and_save(tmp_path: Path) -> None:
         assert view.search == "ERROR" and view.log_widget.line_count == 1
         path = view.save(tmp_path)
         assert path.read_text().count("\n") == 1 and "ERROR" in path.read_text()
+        # x clears target and search; the view says so (TargetChanged) and the picker follows
+        picker = app.screen.query_one("#target-filter", Select)
+        assert picker.value == "service:webchat-demo"
+        await pilot.press("x")
+        assert view.target is None and view.search == "" and view.log_widget.line_count == total
+        await pilot.pause()
+        assert picker.is_blank() and view.target is None
+        await pilot.press("f", "f", "f")  # watchers run at once; the log's FollowChanged notes arrive later
+        await pilot.pause()
+        assert view.follow is True and view.log_widget.auto_scroll is True
+        assert "● following" in str(view.query_one("#log-status", Static).render())
         await pilot.press("escape")
         assert type(app.screen).__name__ == "RunStepScreen"
 
@@ -170,9 +181,9 @@ async def test_a_flood_reaches_the_step_log_in_batches_and_target_rows_stay_live
         table = screen.query_one(TargetTable)
         assert table.row_count == 5
         assert table.get_row("resource:r1")[2].plain == "Created"
-        view.set_target("resource:rg")
+        view.target = "resource:rg"
         assert view.log_widget.line_count == 10_000
-        view.set_target("resource:r1")
+        view.target = "resource:r1"
         assert view.log_widget.line_count == 0
         app.on_engine_event(StepFinished(step="provision", status="done", started=1, finished=5, ts=5))
 
@@ -200,6 +211,45 @@ async def test_a_flood_log_batch_sizes_the_log_inline() -> None:
         # measured on the spot (Textual's Log would start a thread worker and size it later)
         assert log.virtual_size.width == 400
         assert len(app.workers) == workers
+
+
+async def test_a_paused_flood_log_keeps_its_lines_in_view_when_old_ones_are_dropped() -> None:
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    from wizard.tui.widgets.flood_log import FloodLog
+
+    class OneLog(App[None]):
+        changes: list[bool] = []
+
+        def compose(self) -> ComposeResult:
+            yield FloodLog(max_lines=100)
+            yield Log(id="plain")
+
+        def on_flood_log_follow_changed(self, event: FloodLog.FollowChanged) -> None:
+            self.changes.append(event.following)
+
+    app = OneLog()
+    async with app.run_test(size=(60, 24)) as pilot:
+        log, plain = app.query_one(FloodLog), app.query_one("#plain", Log)
+        log.write_lines([f"line {i}" for i in range(100)])
+        plain.write_lines([f"line {i}" for i in range(100)])
+        await pilot.pause()
+        assert log.is_vertical_scroll_end
+        changes = app.changes
+        # the wheel pauses and scrolls as far as Textual's Log does
+        for widget in (log, plain):
+            widget.post_message(events.MouseScrollUp(widget, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert log.auto_scroll is False and changes == [False]
+        assert log.scroll_y == plain.scroll_y < plain.max_scroll_y
+        log.scroll_to(y=40, animate=False, immediate=True)
+        top = log.lines[int(log.scroll_y)]
+        log.write_lines([f"more {i}" for i in range(30)])  # 30 old lines go: the view moves up with its text
+        assert log.line_count == 100 and log.lines[int(log.scroll_y)] == top
+        log.auto_scroll = True
+        await pilot.pause()
+        assert log.is_vertical_scroll_end and changes == [False, True]
 
 
 async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change() -> None:
@@ -248,3 +298,26 @@ async def test_the_target_table_keeps_the_failed_row_in_view_when_it_shrinks() -
             return table.size.height < tall and top <= failed < top + table.scrollable_content_region.height - 1  # -1: header
 
         await until(pilot, failed_row_shown)
+
+
+async def test_the_phone_field_types_phone_characters_and_leaves_letters_to_the_bindings() -> None:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+
+    from wizard.tui.screens.phone import PhoneInput
+
+    class OneField(App[None]):
+        BINDINGS = [Binding("g", "apply", "Apply")]
+        applied = 0
+
+        def compose(self) -> ComposeResult:
+            yield PhoneInput()
+
+        def action_apply(self) -> None:
+            self.applied += 1
+
+    app = OneField()
+    async with app.run_test() as pilot:
+        app.query_one(PhoneInput).focus()
+        await pilot.press("+", "1", "g", "4", "x")
+        assert app.query_one(PhoneInput).value == "+14" and app.applied == 1

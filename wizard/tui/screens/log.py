@@ -55,8 +55,9 @@ class LogScreen(Screen[None]):
             self._known = targets
             with self.prevent(Select.Changed):
                 select.set_options([(describe_target(t), t) for t in targets])
-                if self.target in targets:
-                    select.value = self.target
+                shown = self.query_one(LogView).target  # the filter now, not the one the screen opened with
+                if shown in targets:
+                    select.value = shown
 
     def on_run_event(self, event: Event) -> None:
         if isinstance(event, LinesReceived) and self.lines is None:
@@ -65,15 +66,24 @@ class LogScreen(Screen[None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         value = event.value if isinstance(event.value, str) else None
-        self.query_one(LogView).set_target(value)
+        self.query_one(LogView).target = value
+
+    def on_log_view_target_changed(self, event: LogView.TargetChanged) -> None:
+        """The view's filter changed (x clears it): the picker shows it."""
+        if self.lines is not None:
+            return
+        select = self.query_one("#target-filter", Select)
+        with self.prevent(Select.Changed):
+            if event.target is None:
+                select.clear()
+            elif event.target in self._known:
+                select.value = event.target
 
     def action_pick_target(self) -> None:
         if self.lines is None:
             self.query_one("#target-filter", Select).focus()
 
     def action_log(self, op: str) -> None:
-        if op == "clear_filter" and self.lines is None:
-            self.query_one("#target-filter", Select).clear()
         self.query_one(LogView).run_op(op)
 
 

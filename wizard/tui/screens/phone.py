@@ -34,7 +34,8 @@ class PhoneInput(Input):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return character is not None and character in PHONE_CHARACTERS
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Textual calls this class's handler before Input's `_on_key`; prevent_default skips Input's.
         if event.is_printable and (event.character or "") not in PHONE_CHARACTERS:
             event.prevent_default()  # not typed here (Input's own handler is skipped): it bubbles to the bindings
 

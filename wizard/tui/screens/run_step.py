@@ -58,4 +58,4 @@ class RunStepScreen(WizardScreen):
         table.display = bool(view.targets) or view.status != "pending"
 
     def on_target_table_filter_requested(self, event: TargetTable.FilterRequested) -> None:
-        self.query_one(LogView).set_target(event.target)
+        self.query_one(LogView).target = event.target

@@ -60,6 +60,27 @@ def failure_text(view: StepView) -> Text:
 class FailurePanel(VerticalScroll):
     """Hidden until the screen's step fails or is cancelled; offers Retry and Open full log."""
 
+    DEFAULT_CSS = """
+    FailurePanel {
+        display: none;
+        height: auto;
+        max-height: 50%;
+        border: heavy $error;
+        background: $error-muted 20%;
+        padding: 0 1;
+        &.-cancelled {
+            border: heavy $warning;
+            background: $warning-muted 20%;
+        }
+        & > #failure-buttons {
+            height: auto;
+            & > Button {
+                margin: 0 1 0 0;
+            }
+        }
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(id="failure-text")
         with Horizontal(id="failure-buttons"):

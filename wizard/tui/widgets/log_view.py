@@ -2,6 +2,10 @@
 
 Lines are never interpreted (Log draws plain text). New lines are buffered and written with one
 `write_lines` call per 100 ms tick, which keeps the UI live during 100k-line floods.
+
+`follow`, `target` and `search` are vars: setting one (the screen filtering on a target, the
+person's keys) redraws what it changes, through its watcher. A change of target is posted up as
+`LogView.TargetChanged` for a screen that shows the filter itself (the full log's picker).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Input, Static
 
 from wizard.core.events import LinesReceived
@@ -37,6 +43,41 @@ LOG_BINDINGS = [
 class LogView(Vertical):
     """Live view of `app.state.lines` (optionally one step), or of a saved log's lines."""
 
+    DEFAULT_CSS = """
+    LogView {
+        height: 1fr;
+        min-height: 5;
+        border-top: solid $primary-muted;
+        & > #log-status {
+            height: 1;
+        }
+        & > #log {
+            height: 1fr;
+        }
+    }
+    """
+
+    follow: var[bool] = var(True, init=False)
+    """Keep the newest line in view; off (paused) when the person scrolls up or presses f."""
+
+    target: var[str | None] = var[str | None](None, init=False)
+    """Show only the lines of this target (`service:web`, …), or all."""
+
+    search: var[str] = var("", init=False)
+    """Show only the lines holding this text (any case), or all."""
+
+    class TargetChanged(Message):
+        """The view's target filter changed (set by the screen, or cleared with x)."""
+
+        def __init__(self, view: LogView, target: str | None) -> None:
+            super().__init__()
+            self.view = view
+            self.target = target
+
+        @property
+        def control(self) -> LogView:
+            return self.view
+
     def __init__(
         self,
         *,
@@ -47,8 +88,7 @@ class LogView(Vertical):
     ) -> None:
         super().__init__(id=id)
         self.step = step
-        self.target = target
-        self.search = ""
+        self.set_reactive(LogView.target, target)
         self.static_lines = lines
         self._pending: list[str] = []
         self._status: tuple[object, ...] | None = None
@@ -63,11 +103,6 @@ class LogView(Vertical):
     @property
     def log_widget(self) -> FloodLog:
         return self.query_one("#log", FloodLog)
-
-    @property
-    def follow(self) -> bool:
-        """Whether the view follows the newest line (the log widget's own state)."""
-        return self.log_widget.auto_scroll
 
     def on_mount(self) -> None:
         app = host(self)
@@ -129,18 +164,33 @@ class LogView(Vertical):
             text.append(self.search, style="bold")
         self.query_one("#log-status", Static).update(text, layout=False)
 
-    # -- operations ------------------------------------------------------------------------------
-    def toggle_follow(self) -> None:
-        self.log_widget.follow(not self.follow)
+    # -- the vars' watchers ----------------------------------------------------------------------
+    def watch_follow(self, follow: bool) -> None:
+        self.log_widget.auto_scroll = follow  # on: FloodLog goes to the end
         self._update_status()
 
     def on_flood_log_follow_changed(self, event: FloodLog.FollowChanged) -> None:
+        """The log switched following (the person scrolled up, or `watch_follow` set it)."""
         event.stop()
-        self._update_status()
+        self.follow = self.log_widget.auto_scroll  # its state now, not the message's: messages queue
 
-    def set_target(self, target: str | None) -> None:
-        self.target = target
+    def watch_target(self, target: str | None) -> None:
         self.rebuild()
+        self.post_message(self.TargetChanged(self, target))
+
+    def watch_search(self) -> None:
+        self.rebuild()
+
+    # -- operations ------------------------------------------------------------------------------
+    def toggle_follow(self) -> None:
+        self.follow = not self.follow
+
+    def clear_filter(self) -> None:
+        """Every line again (no target, no search), redrawn once."""
+        if self.target is not None:
+            self.set_reactive(LogView.search, "")  # the target's watcher redraws without it
+        self.search = ""
+        self.target = None
 
     def open_search(self) -> None:
         search = self.query_one("#log-search", Input)
@@ -151,10 +201,9 @@ class LogView(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "log-search":
             event.stop()
-            self.search = event.value.strip()
             event.input.display = False
             self.log_widget.focus()
-            self.rebuild()
+            self.search = event.value.strip()
 
     def on_key(self, event: events.Key) -> None:
         search = self.query_one("#log-search", Input)
@@ -188,8 +237,7 @@ class LogView(Vertical):
         elif op == "search":
             self.open_search()
         elif op == "clear_filter":
-            self.search = ""
-            self.set_target(None)
+            self.clear_filter()
         elif op == "save":
             app = host(self)
             if app.is_web:

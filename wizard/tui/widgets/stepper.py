@@ -23,7 +23,13 @@ SHORT = {
 class Stepper(Widget):
     """Renders from `app.state`; call `refresh()` when an event arrives."""
 
-    DEFAULT_CSS = "Stepper { height: 1; }"
+    DEFAULT_CSS = """
+    Stepper {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
 
     def __init__(self, steps: tuple[StepId, ...] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -18,6 +18,13 @@ COLUMNS = {"status": SHORT, "target": NAME, "phase": SHORT, "time": SHORT, "deta
 class TargetTable(DataTable[Text]):
     """Updated in place from `app.state`; Enter on a row filters the log to that target."""
 
+    DEFAULT_CSS = """
+    TargetTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
     BINDINGS = [Binding("enter", "filter_log", "Filter log", id="filter-log")]
 
     class FilterRequested(Message):
