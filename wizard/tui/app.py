@@ -15,7 +15,6 @@ from typing import Any
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -69,17 +68,6 @@ class WizardApp(WizardAppBase):
         Binding("o", "sign_in", "Sign in", show=False, id="sign-in"),
         Binding("ctrl+l", "sign_in", "Sign in", show=False, id="sign-in-terminal"),  # browsers keep ctrl+l
     ]
-
-    busy: var[bool] = var(False)
-    """An engine worker (a step or a fix) is starting or running. Screens' `check_action` reads it,
-    so the keys they offer only when idle are refreshed when it changes (`watch_busy`)."""
-
-    def watch_busy(self) -> None:
-        # What `var(False, bindings=True)` does, minus one case: at exit Textual cancels the workers
-        # after the screens are gone, a cancelled worker resets `busy`, and `refresh_bindings`
-        # would raise ScreenStackError in it (the worker then ends in ERROR instead of CANCELLED).
-        if self.screen_stack:
-            self.refresh_bindings()
 
     def __init__(
         self,

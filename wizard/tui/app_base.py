@@ -51,9 +51,16 @@ class WizardAppBase(App[int]):
     teardown_mode: bool
     fixed_checks: set[str]
     ui_errors: list[str]
-    # A step or a fix is being started: no second intent until it settles. A reactive with
-    # bindings=True, so the footer's keys (check_action) refresh when it changes.
-    busy: var[bool] = var(False, bindings=True)
+    busy: var[bool] = var(False)
+    """An engine worker (a step or a fix) is starting or running. Screens' `check_action` reads it,
+    so the keys they offer only when idle are refreshed when it changes (`watch_busy`)."""
+
+    def watch_busy(self) -> None:
+        # What `var(False, bindings=True)` does, minus one case: at exit Textual cancels the workers
+        # after the screens are gone, a cancelled worker resets `busy`, and `refresh_bindings`
+        # would raise ScreenStackError in it (the worker then ends in ERROR instead of CANCELLED).
+        if self.screen_stack:
+            self.refresh_bindings()
 
     @property
     def plan(self) -> Plan:
