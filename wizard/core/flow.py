@@ -113,7 +113,7 @@ def preflight_context(engine: StepContext) -> Any:
 
 
 async def preflight(engine: StepContext) -> StepOutcome:
-    from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+    from wizard.core.preflight import apply_fix, run_preflight, unattended_fixes
 
     step = StepId.PREFLIGHT
 
@@ -125,15 +125,12 @@ async def preflight(engine: StepContext) -> StepOutcome:
     ctx = preflight_context(engine)
     results = await run_preflight(ctx, on_result=report)
     failing = [r for r in results if r.status == "fail"]
-    if failing and engine.options.yes:
-        for result in failing:
-            plan = plan_fix(ctx, result)
-            if plan is None or not plan.safe or plan.paid:
-                continue
-            engine.say(step, f"fix {result.id}: {plan.description}", *[f"  {a}" for a in plan.actions])
-            answers = {spec.key: spec.default for spec in plan.needs_input if spec.default is not None}
-            fixed = await apply_fix(ctx, plan, answers)
-            report(fixed)
+    if failing and engine.options.yes:  # --yes: the unattended-fix policy (preflight/fix_policy.py)
+        for decision in unattended_fixes(ctx, results):
+            if not decision.quiet:
+                engine.say(step, *decision.lines())
+            if decision.apply and decision.plan is not None:
+                report(await apply_fix(ctx, decision.plan, decision.answers))
         engine.refresh_env_values()
         ctx = preflight_context(engine)
         rerun = {r.id: r for r in await run_preflight(ctx, only={r.id for r in failing})}
