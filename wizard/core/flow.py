@@ -14,7 +14,7 @@ from wizard.core.errors import InputError
 from wizard.core.events import CheckUpdated, Failure
 from wizard.core.project import list_environments, read_default_environment, validate_env_name
 from wizard.core.step_state import StepOutcome
-from wizard.core.steps import StepId, StepStatus, TargetStatus
+from wizard.core.steps import StepId, StepStatus, TargetStatus, check_target_status
 
 if TYPE_CHECKING:
     from wizard.core.step_context import StepContext
@@ -119,8 +119,7 @@ async def preflight(engine: StepContext) -> StepOutcome:
 
     def report(result: Any) -> None:
         engine.emit(CheckUpdated(step=step.value, check=result, ts=engine.clock()))
-        status = {"pass": "done", "fixed": "done", "warn": "warning", "skip": "skipped"}.get(result.status, "failed")
-        engine.target(step, f"check:{result.id}", status, result.status, result.detail)
+        engine.target(step, f"check:{result.id}", check_target_status(result.status), result.status, result.detail)
 
     ctx = preflight_context(engine)
     results = await run_preflight(ctx, on_result=report)
@@ -276,8 +275,7 @@ async def verify(engine: StepContext) -> StepOutcome:
         kwargs["poll_interval"] = engine.backend.poll_interval
     report = await run_verify(engine.project, engine.env_values, ports, **kwargs)
     for check in report.checks:
-        status = {"pass": "done", "warn": "warning", "fail": "failed"}.get(check.status, "skipped")
-        engine.target(step, check.target, status, check.title, check.detail)
+        engine.target(step, check.target, check_target_status(check.status), check.title, check.detail)
     engine.facts["endpoints"] = dict(report.endpoints)
     engine.facts["telephony"] = {"enabled": report.telephony_enabled, "detail": report.telephony_detail,
                                  "applies": report.telephony_applies}
