@@ -38,6 +38,29 @@ def test_state_follows_events_and_retry_resets_the_step() -> None:
     assert view.running and not view.targets and view.failure is None
 
 
+def test_the_ui_and_the_engine_reduce_targets_alike() -> None:
+    """One reducer (core/step_state.py): a warning stops a target's clock, running starts it again."""
+    from wizard.core.step_state import StepState
+
+    events = [
+        TargetChanged(step="verify", target="check:a", status="running", ts=1),
+        TargetChanged(step="verify", target="check:a", status="warning", phase="slow", ts=3),
+        TargetChanged(step="verify", target="check:b", status="done", elapsed=2, ts=5),
+        TargetChanged(step="verify", target="check:a", status="running", ts=6),
+    ]
+    engine_side = StepState(StepId.VERIFY)
+    engine_side.begin(0)
+    state = RunState()
+    state.apply(StepStarted(step="verify", title="Verify", ts=0))
+    for event in events:
+        engine_side.apply_target(event)
+        state.apply(event)
+    ui_side = state.step(StepId.VERIFY)
+    assert ui_side.targets == engine_side.targets
+    assert ui_side.targets["check:b"].started == 3 and ui_side.targets["check:b"].finished == 5
+    assert ui_side.targets["check:a"].finished is None and ui_side.targets["check:a"].phase == ""
+
+
 def test_untrusted_text_is_never_markup() -> None:
     state = RunState()
     cause = "[bold red]not markup[/] [link=x]y[/link]"
