@@ -49,6 +49,16 @@ class StepView(StepState):
 
 
 @dataclass(frozen=True, slots=True)
+class StepActions:
+    """What a step's screen offers now: its keys (g n r c) and its Start / Next buttons alike."""
+
+    start: bool  # it has not run, and nothing else runs
+    next: bool  # it finished well (done or skipped), and nothing runs
+    retry: bool  # it failed or was cancelled, and nothing runs
+    cancel: bool  # it runs
+
+
+@dataclass(frozen=True, slots=True)
 class LogEntry:
     """A line with the step it came from (the engine's Line knows only its target)."""
 
@@ -164,6 +174,16 @@ class RunState:
     @property
     def running(self) -> bool:
         return any(s.running for s in self.steps.values())
+
+    def actions(self, step: StepId) -> StepActions:
+        view = self.step(step)
+        idle = not self.running
+        return StepActions(
+            start=view.status == StepStatus.PENDING and idle,
+            next=view.finished_ok and idle,
+            retry=view.status in (StepStatus.FAILED, StepStatus.CANCELLED) and idle,
+            cancel=view.running,
+        )
 
     @property
     def failed_step(self) -> StepView | None:
