@@ -14,6 +14,7 @@ from typing import Any
 
 from textual_serve.download_manager import DownloadManager
 
+from wizard.simulator.scenarios import backend_scenario
 from wizard.web.config import ServeConfig
 from wizard.web.process import processes_by_session, rss_bytes
 from wizard.web.session import Session
@@ -54,8 +55,9 @@ class Room:
         """The wizard's command line for a new session, with the host's current settings."""
         argv = list(self.config.argv)
         if self.config.demo:
-            if self.scenario != "happy":
-                argv += ["--scenario", self.scenario]
+            scenario = backend_scenario(self.scenario)
+            if scenario:
+                argv += ["--scenario", scenario]
             argv += ["--speed", f"{self.speed:g}"]
         return argv
 
