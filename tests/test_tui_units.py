@@ -271,3 +271,16 @@ async def test_the_target_table_keeps_the_failed_row_in_view_when_it_shrinks() -
             return table.size.height < tall and top <= failed < top + table.scrollable_content_region.height - 1  # -1: header
 
         await until(pilot, failed_row_shown)
+
+
+def test_one_duration_format_for_every_front_end() -> None:
+    from wizard.cli.report_command import _duration
+    from wizard.core.durations import format_duration
+    from wizard.tui.format import format_duration as tui_format
+    from wizard.web.room import duration
+
+    assert tui_format is format_duration
+    cases = {None: "", 0: "0s", 0.3: "0.3s", 4.4: "4s", 125: "2m05s", 3725: "1h02m"}
+    assert {k: format_duration(k) for k in cases} == cases
+    assert duration(0.3) == "0s" and duration(59.9) == "59s" and duration(3725) == "1h02m"
+    assert _duration(None) == "-" and _duration(3725) == "1h02m"

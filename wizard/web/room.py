@@ -14,6 +14,7 @@ from typing import Any
 
 from textual_serve.download_manager import DownloadManager
 
+from wizard.core.durations import format_duration
 from wizard.simulator.scenarios import backend_scenario
 from wizard.web.config import ServeConfig
 from wizard.web.process import processes_by_session, rss_bytes
@@ -28,12 +29,7 @@ REMEMBER_ENDED = 500  # ended session ids kept so that their page can say why
 
 
 def duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return format_duration(seconds, whole=True)
 
 
 class Room:
