@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,22 @@ from tests.test_preflight import (
     make_ctx,
     results_of,
 )
-from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+from wizard.core.engine import Engine, RunOptions
+from wizard.core.events import Event, LinesReceived
+from wizard.core.preflight import (
+    CheckResult,
+    FixPlan,
+    InputSpec,
+    PreflightContext,
+    Skip,
+    apply_fix,
+    decide,
+    plan_fix,
+    run_preflight,
+    unattended_fixes,
+)
+from wizard.core.project import load_project
+from wizard.core.steps import StepId
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -179,12 +195,10 @@ async def test_done_when_faulty_checkout_then_fix_all(tmp_path: Path) -> None:
     assert {k for k, r in results.items() if r.status == "fail"} == expected_fail
     for check_id in expected_fail:
         assert results[check_id].fix, check_id
-    # --fix-all: every safe, unpaid plan with default answers
-    for result in list(results.values()):
-        plan = plan_fix(ctx, result)
-        if plan is None or not plan.safe or plan.paid:
-            continue
-        results[result.id] = await apply_fix(ctx, plan, {s.key: s.default or "" for s in plan.needs_input})
+    # --fix-all: what the unattended-fix policy applies (failed checks' safe, free plans, default answers)
+    for decision in unattended_fixes(ctx, list(results.values())):
+        if decision.apply and decision.plan is not None:
+            results[decision.check_id] = await apply_fix(ctx, decision.plan, decision.answers)
     assert results["project.hook_scripts"].status == "fixed"
     assert results["subscription.providers"].status == "fixed"
     assert {k for k, r in results.items() if r.status == "fail"} == {"project.service_tags", "tools.terraform", "signin.azd"}
@@ -194,3 +208,137 @@ async def test_done_when_faulty_checkout_then_fix_all(tmp_path: Path) -> None:
                     ports=fake_ports(providers))
     again = {r.id: r.status for r in await run_preflight(ctx2)}
     assert again["project.hook_scripts"] == "pass" and again["subscription.providers"] == "pass"
+
+
+# -- the unattended-fix policy: one rule for run --yes, preflight --fix-all and the TUI's Fix all --
+def _plan(check_id: str = "x", **kw: Any) -> FixPlan:
+    return FixPlan(check_id, "do it", ["step"], **kw)
+
+
+def _result(status: str = "fail", check_id: str = "x") -> CheckResult:
+    return CheckResult(check_id, "X", status, "detail", "the manual fix")
+
+
+def test_policy_decides_each_reason() -> None:
+    with_defaults = _plan(needs_input=[InputSpec("A", "a?", "1"), InputSpec("B", "b?", "two")])
+    applied = decide(_result(), with_defaults)
+    assert applied.apply and applied.answers == {"A": "1", "B": "two"} and applied.lines()[0] == "fix x: do it"
+    assert decide(_result(), _plan()).answers == {}
+    cases = {
+        Skip.NOT_FAILING: decide(_result("warn"), _plan()),
+        Skip.NO_FIX: decide(_result(), None),
+        Skip.PAID: decide(_result(), _plan(paid=True, safe=True)),
+        Skip.UNSAFE: decide(_result(), _plan(safe=False)),
+        Skip.NEEDS_INPUT: decide(_result(), _plan(needs_input=[InputSpec("A", "a?", "1"), InputSpec("B", "b?")])),
+    }
+    for reason, decision in cases.items():
+        assert decision.skip is reason and not decision.apply and decision.why, reason
+    assert decide(_result(), _plan(paid=True, safe=False)).skip is Skip.PAID  # paid is said first
+    assert cases[Skip.NEEDS_INPUT].missing == ("B",) and "B" in cases[Skip.NEEDS_INPUT].why
+    assert "the manual fix" in cases[Skip.NO_FIX].why and not cases[Skip.NO_FIX].askable
+    assert cases[Skip.NOT_FAILING].askable and cases[Skip.UNSAFE].askable
+    assert decide(_result("pass"), None).quiet and decide(_result("pass"), None).lines() == []
+
+
+class World:
+    """One faulty project with its fakes, the same for every front end: CRLF and a lost run bit
+    (safe fix), unanswered hook prompts (safe, answers = defaults), a service tag and terraform
+    missing (no fix), az on another subscription (unsafe fix), a provider still registering
+    (warn, with a fix)."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = faulty_accelerator(tmp_path)
+        other = json.dumps({"id": "22222222-0000-0000-0000-000000000000", "tenantId": HEALTHY_ENV["AZURE_TENANT_ID"]})
+        self.tools = FakeTools(missing=("terraform",), answers={"az account show": (0, other)})
+        self.providers = FakeProviders({"Microsoft.Cache": "Registering"})
+        self.azd = FakeAzd()
+        self.values = {k: v for k, v in HEALTHY_ENV.items() if k != "TF_INIT_SKIP_INTERACTIVE"}
+
+    def ctx(self) -> PreflightContext:
+        return make_ctx(self.root, values=self.values, tools=self.tools, azd=self.azd, ports=fake_ports(self.providers))
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
+    """Every fix a front end applies, with its answers (the front ends import apply_fix when they run)."""
+    import wizard.core.preflight as preflight
+
+    calls: list[tuple[str, dict[str, str]]] = []
+    real = preflight.apply_fix
+
+    async def spy(ctx: PreflightContext, plan: FixPlan, answers: dict[str, str] | None = None) -> CheckResult:
+        calls.append((plan.check_id, dict(answers or {})))
+        return await real(ctx, plan, answers)
+
+    monkeypatch.setattr(preflight, "apply_fix", spy)
+    return calls
+
+
+def _engine(world: World, lines: list[str]) -> Engine:
+    from wizard.backends import azd_backend
+
+    def sink(event: Event) -> None:
+        if isinstance(event, LinesReceived):
+            lines.extend(event.texts)
+
+    return Engine(RunOptions(project_dir=world.root, yes=True), sink, backend=azd_backend(), project=load_project(world.root))
+
+
+async def test_run_yes_fix_all_and_tui_fix_all_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     spied: list[tuple[str, dict[str, str]]]) -> None:
+    import io
+
+    import wizard.core.flow as flow
+    from wizard.backends import azd_backend
+    from wizard.cli.preflight_command import run_preflight_command
+    from wizard.tui.fixes import fix_checks
+
+    # the core's decisions on a fresh copy
+    world = World(tmp_path / "core")
+    ctx = world.ctx()
+    decisions = list(unattended_fixes(ctx, await run_preflight(ctx)))
+    expected = [(d.check_id, d.answers) for d in decisions if d.apply]
+    skipped = {d.check_id: d.skip for d in decisions if not d.apply and not d.quiet}
+    assert expected == [("project.hook_scripts", {}), ("hooks.unattended", {"STATE_MODE": "remote"})]
+    assert skipped == {"tools.terraform": Skip.NO_FIX, "project.service_tags": Skip.NO_FIX,
+                       "signin.match": Skip.UNSAFE, "subscription.providers": Skip.NOT_FAILING}
+    whys = {d.check_id: d.why for d in decisions if d.askable}
+
+    def run_on(name: str) -> World:
+        fresh = World(tmp_path / name)
+        monkeypatch.setattr(flow, "preflight_context", lambda engine: fresh.ctx())
+        spied.clear()
+        return fresh
+
+    # deploy-wizard run --yes: the preflight step
+    fresh = run_on("run-yes")
+    lines: list[str] = []
+    engine = _engine(fresh, lines)
+    finished = await engine.run_step(StepId.PREFLIGHT)
+    await engine.finish()
+    assert spied == expected, "run --yes"
+    assert finished.failure is not None and "signin.match" in finished.failure.cause
+    assert all(any(why in line for line in lines) for why in whys.values()), lines
+    assert fresh.azd.set_calls == [("TF_INIT_SKIP_INTERACTIVE", "true")] and fresh.providers.registered == []
+
+    # deploy-wizard preflight --fix-all
+    fresh = run_on("fix-all")
+    out, err = io.StringIO(), io.StringIO()
+    code = await run_preflight_command(RunOptions(project_dir=fresh.root), azd_backend(), fix=False, fix_all=True,
+                                       json_out=True, out=out, err=err)
+    assert spied == expected, "preflight --fix-all"
+    assert code == 1 and [f["check"] for f in json.loads(out.getvalue())["fixes"]] == [c for c, _ in expected]
+    assert all(f"- {check}: not applied by --fix-all ({why})" in err.getvalue() for check, why in whys.items())
+    assert fresh.azd.set_calls == [("TF_INIT_SKIP_INTERACTIVE", "true")] and fresh.providers.registered == []
+
+    # the TUI's Fix all (every check offered: the policy, not the screen, picks)
+    fresh = run_on("tui")
+    lines = []
+    engine = _engine(fresh, lines)
+    fixed = await fix_checks(engine, [d.check_id for d in decisions], ask=None)
+    await engine.finish()
+    assert spied == expected, "TUI fix all"
+    assert [c.id for c in fixed] == [c for c, _ in expected] and all(c.status == "fixed" for c in fixed)
+    failing_whys = [d.why for d in decisions if d.askable and d.result.status == "fail"]  # the TUI fixes failed checks only
+    assert failing_whys and all(any(f"({why}); press x on it" in line for line in lines) for why in failing_whys), lines
+    assert fresh.azd.set_calls == [("TF_INIT_SKIP_INTERACTIVE", "true")] and fresh.providers.registered == []

@@ -13,7 +13,8 @@ import hcl2
 import pytest
 
 from wizard.core.project import load_project
-from wizard.simulator.sample import SAMPLE_ROOT, SCENARIOS_ON_DISK, copy_sample, reset_sample
+from wizard.simulator.sample import SAMPLE_ROOT, copy_sample, reset_sample
+from wizard.simulator.scenarios import SCENARIOS, SCENARIOS_ON_DISK
 
 HOOKS = ("preprovision.sh", "postprovision.sh")
 SERVICES = {"rtaudio-client", "rtaudio-server", "webchat-demo"}
@@ -283,3 +284,16 @@ def test_backend_unit_test_passes(happy: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_scenario_tables_name_only_known_scenarios() -> None:
+    from wizard.simulator.scenarios import (
+        DEFAULT_SCENARIO,
+        SCENARIO_SKIPS,
+        backend_scenario,
+        scenario_label,
+    )
+
+    assert DEFAULT_SCENARIO in SCENARIOS and SCENARIOS_ON_DISK <= SCENARIOS.keys() and SCENARIO_SKIPS.keys() <= SCENARIOS.keys()
+    assert backend_scenario(DEFAULT_SCENARIO) is None and backend_scenario(None) is None and backend_scenario("quota") == "quota"
+    assert scenario_label(None) == DEFAULT_SCENARIO

@@ -38,6 +38,29 @@ def test_state_follows_events_and_retry_resets_the_step() -> None:
     assert view.running and not view.targets and view.failure is None
 
 
+def test_the_ui_and_the_engine_reduce_targets_alike() -> None:
+    """One reducer (core/step_state.py): a warning stops a target's clock, running starts it again."""
+    from wizard.core.step_state import StepState
+
+    events = [
+        TargetChanged(step="verify", target="check:a", status="running", ts=1),
+        TargetChanged(step="verify", target="check:a", status="warning", phase="slow", ts=3),
+        TargetChanged(step="verify", target="check:b", status="done", elapsed=2, ts=5),
+        TargetChanged(step="verify", target="check:a", status="running", ts=6),
+    ]
+    engine_side = StepState(StepId.VERIFY)
+    engine_side.begin(0)
+    state = RunState()
+    state.apply(StepStarted(step="verify", title="Verify", ts=0))
+    for event in events:
+        engine_side.apply_target(event)
+        state.apply(event)
+    ui_side = state.step(StepId.VERIFY)
+    assert ui_side.targets == engine_side.targets
+    assert ui_side.targets["check:b"].started == 3 and ui_side.targets["check:b"].finished == 5
+    assert ui_side.targets["check:a"].finished is None and ui_side.targets["check:a"].phase == ""
+
+
 def test_untrusted_text_is_never_markup() -> None:
     state = RunState()
     cause = "[bold red]not markup[/] [link=x]y[/link]"
@@ -321,3 +344,16 @@ async def test_the_phone_field_types_phone_characters_and_leaves_letters_to_the_
         app.query_one(PhoneInput).focus()
         await pilot.press("+", "1", "g", "4", "x")
         assert app.query_one(PhoneInput).value == "+14" and app.applied == 1
+
+
+def test_one_duration_format_for_every_front_end() -> None:
+    from wizard.cli.report_command import _duration
+    from wizard.core.durations import format_duration
+    from wizard.tui.format import format_duration as tui_format
+    from wizard.web.room import duration
+
+    assert tui_format is format_duration
+    cases = {None: "", 0: "0s", 0.3: "0.3s", 4.4: "4s", 125: "2m05s", 3725: "1h02m"}
+    assert {k: format_duration(k) for k in cases} == cases
+    assert duration(0.3) == "0s" and duration(59.9) == "59s" and duration(3725) == "1h02m"
+    assert _duration(None) == "-" and _duration(3725) == "1h02m"

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from wizard.web.config import ServeConfig
 
+from wizard.simulator.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
 DEFAULT_PORT = 8000
 
 
@@ -29,7 +31,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-sessions", type=int, default=30, metavar="N", help="sessions at once (default 30)")
     parser.add_argument("--idle-timeout", type=float, default=45 * 60, metavar="SECONDS", help="end a session after this long without a key (default 2700)")
     parser.add_argument("--grace", type=float, default=5 * 60, metavar="SECONDS", help="keep a session whose browser went away this long, for a reload or a reconnect (default 300)")
-    parser.add_argument("--scenario", default="happy", help="scenario of new sessions (the host page changes it)")
+    parser.add_argument("--scenario", default=DEFAULT_SCENARIO, choices=tuple(SCENARIOS),
+                        help="scenario of new sessions (the host page changes it)")
     parser.add_argument("--speed", type=float, default=1.0, help="simulated speed of new sessions (0 = instant, 1 = realistic)")
     parser.add_argument("--demo", action="store_true", default=True, help=argparse.SUPPRESS)
 

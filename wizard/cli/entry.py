@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-from wizard.simulator.scenarios import SCENARIOS
+from wizard.simulator.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 EPILOG = """commands:
   (none)      TUI on the azd project found from the current directory
@@ -44,7 +44,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--simulate",
         nargs="?",
-        const="happy",
+        const=DEFAULT_SCENARIO,
         default=unset,
         metavar="SCENARIO",
         help=f"use the built-in azd simulator (optionally a scenario: {', '.join(SCENARIOS)})",
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the wizard on a fresh copy of the sample project, simulated")
     _common(demo)
     _flow(demo)
-    demo.add_argument("--scenario", choices=tuple(SCENARIOS), default=None, help="simulated scenario (default: happy)")
+    demo.add_argument("--scenario", choices=tuple(SCENARIOS), default=None, help=f"simulated scenario (default: {DEFAULT_SCENARIO})")
     demo.add_argument("--autopilot", action="store_true", help="play the whole flow unattended (TUI)")
     demo.add_argument("--speed", type=float, default=None, help="simulated speed: 0 = instant, 1 = realistic (default: $DEPLOY_WIZARD_SIM_SPEED or 1)")
 

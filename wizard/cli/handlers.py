@@ -21,6 +21,7 @@ from wizard.core.backend import Backend
 from wizard.core.options import EXIT_USAGE, RunOptions
 from wizard.core.project import ProjectError, load_project
 from wizard.core.steps import Plan, PlanError, StepId
+from wizard.simulator.scenarios import backend_scenario
 
 if TYPE_CHECKING:
     from wizard.core.redact import Redactor
@@ -80,7 +81,7 @@ def choice_from(args: argparse.Namespace) -> BackendChoice:
     simulate = getattr(args, "simulate", None)
     if simulate is None:
         return BackendChoice(azd_path=getattr(args, "azd", None))
-    return BackendChoice(simulate=True, scenario=simulate if simulate != "happy" else None, speed=sim_speed(None, 1.0))
+    return BackendChoice(simulate=True, scenario=backend_scenario(simulate), speed=sim_speed(None, 1.0))
 
 
 # -- running ---------------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def run_tui(options: RunOptions, choice: BackendChoice, *, autopilot: bool = Fal
 
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = demo_dir(args)
-    choice = BackendChoice(simulate=True, scenario=args.scenario if args.scenario not in (None, "happy") else None, speed=sim_speed(args.speed, 1.0))
+    choice = BackendChoice(simulate=True, scenario=backend_scenario(args.scenario), speed=sim_speed(args.speed, 1.0))
     backend = backend_for(choice)
     plan = Plan(skipped=frozenset(StepId(step) for step in backend.skipped_steps))
     options = base_options(args, folder, create_env=True, yes=True, plan=plan)

@@ -2,7 +2,8 @@
 
 Loads the project, selects the existing environment (never creates one), runs every check at
 once, prints a table or JSON, and optionally applies fixes: `--fix` shows each plan and asks,
-`--fix-all` applies every safe, unpaid fix with default answers. Exit 0 when nothing fails, 1 when
+`--fix-all` applies what the unattended-fix policy allows (core/preflight/fix_policy.py: failed
+checks' safe, free fixes with default answers). Exit 0 when nothing fails, 1 when
 something does, 2 for bad input (no project, unknown environment).
 """
 
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from wizard.core.backend import Backend
 from wizard.core.engine import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Engine, RunOptions
 from wizard.core.project import ProjectError, list_environments, load_project
 from wizard.core.steps import StepId
+
+if TYPE_CHECKING:
+    from wizard.core.preflight import CheckResult, FixPlan, PreflightContext
 
 ICONS = {"pass": "ok", "warn": "WARN", "fail": "FAIL", "skip": "skip", "fixed": "FIXED"}
 
@@ -34,7 +38,7 @@ async def run_preflight_command(
     ask: Callable[[str], str] | None = None,
 ) -> int:
     from wizard.core.flow import preflight_context
-    from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+    from wizard.core.preflight import run_preflight
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -67,7 +71,7 @@ async def run_preflight_command(
         results = await run_preflight(ctx)
         applied: list[dict[str, Any]] = []
         if fix or fix_all:
-            results = await _fixes(ctx, results, plan_fix, apply_fix, fix_all=fix_all, ask=ask, err=err, applied=applied)
+            results = await _fixes(ctx, results, fix_all=fix_all, ask=ask, err=err, applied=applied)
         ok = not any(r.status == "fail" for r in results)
         if json_out:
             data: dict[str, Any] = {"checks": [r.to_dict() for r in results], "ok": ok}
@@ -87,37 +91,73 @@ async def run_preflight_command(
         await engine.finish()
 
 
-async def _fixes(ctx, results, plan_fix, apply_fix, *, fix_all, ask, err, applied):
-    final = []
-    for result in results:
-        plan = plan_fix(ctx, result) if result.status in ("fail", "warn") else None
-        if plan is None:
+async def _fixes(
+    ctx: PreflightContext,
+    results: list[CheckResult],
+    *,
+    fix_all: bool,
+    ask: Callable[[str], str],
+    err: IO[str],
+    applied: list[dict[str, Any]],
+) -> list[CheckResult]:
+    from wizard.core.preflight import apply_fix
+
+    final: list[CheckResult] = []
+    chosen = _unattended(ctx, results, err) if fix_all else _asked(ctx, results, ask, err)
+    for result, plan, answers in chosen:
+        if plan is None or answers is None:
             final.append(result)
             continue
-        if fix_all and (not plan.safe or plan.paid):
-            print(f"- {result.id}: not applied by --fix-all ({'paid' if plan.paid else 'needs confirmation'}); "
-                  "run with --fix to choose", file=err)
-            final.append(result)
-            continue
-        print(f"\n{result.id}: {plan.description}", file=err)
-        for action in plan.actions:
-            print(f"    {action}", file=err)
-        answers: dict[str, str] = {}
-        if fix_all:
-            answers = {s.key: s.default for s in plan.needs_input if s.default is not None}
-        else:
-            if ask("Apply this fix? [y/N] ").strip().lower() not in ("y", "yes"):
-                final.append(result)
-                continue
-            for spec in plan.needs_input:
-                choices = f" ({'/'.join(spec.choices)})" if spec.choices else ""
-                value = ask(f"{spec.prompt}{choices} [{spec.default or ''}]: ").strip()
-                answers[spec.key] = value or (spec.default or "")
         fixed = await apply_fix(ctx, plan, answers)
         print(f"  → {fixed.status}: {fixed.detail}", file=err)
         applied.append({"check": result.id, "actions": plan.actions, "status": fixed.status, "detail": fixed.detail})
         final.append(fixed)
     return final
+
+
+# each result with the plan to apply and its answers, or no plan (left as it is)
+Chosen: TypeAlias = "Iterator[tuple[CheckResult, FixPlan | None, dict[str, str] | None]]"
+
+
+def _unattended(ctx: PreflightContext, results: list[CheckResult], err: IO[str]) -> Chosen:
+    """--fix-all: the unattended-fix policy decides (wizard/core/preflight/fix_policy.py)."""
+    from wizard.core.preflight import unattended_fixes
+
+    for decision in unattended_fixes(ctx, results):
+        if decision.apply and decision.plan is not None:
+            _show_plan(decision.check_id, decision.plan, err)
+            yield decision.result, decision.plan, decision.answers
+            continue
+        if decision.askable:
+            print(f"- {decision.check_id}: not applied by --fix-all ({decision.why}); run with --fix to choose", file=err)
+        yield decision.result, None, None
+
+
+def _asked(ctx: PreflightContext, results: list[CheckResult], ask: Callable[[str], str], err: IO[str]) -> Chosen:
+    """--fix: every fix there is, failed or warned, each shown and confirmed, its inputs asked for."""
+    from wizard.core.preflight import plan_fix
+
+    for result in results:
+        plan = plan_fix(ctx, result)
+        if plan is None:
+            yield result, None, None
+            continue
+        _show_plan(result.id, plan, err)
+        if ask("Apply this fix? [y/N] ").strip().lower() not in ("y", "yes"):
+            yield result, None, None
+            continue
+        answers: dict[str, str] = {}
+        for spec in plan.needs_input:
+            choices = f" ({'/'.join(spec.choices)})" if spec.choices else ""
+            value = ask(f"{spec.prompt}{choices} [{spec.default or ''}]: ").strip()
+            answers[spec.key] = value or (spec.default or "")
+        yield result, plan, answers
+
+
+def _show_plan(check_id: str, plan: FixPlan, err: IO[str]) -> None:
+    print(f"\n{check_id}: {plan.description}", file=err)
+    for action in plan.actions:
+        print(f"    {action}", file=err)
 
 
 def _ask_stdin(prompt: str) -> str:

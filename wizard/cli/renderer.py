@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from wizard.cli.failure_text import annotation, describe_target, failure_lines
+from wizard.core.durations import format_duration
 from wizard.core.events import (
     CheckUpdated,
     Event,
@@ -39,16 +40,6 @@ ICONS = {
     "cancelled": "⊘",
 }
 CHECK_ICONS = {"pass": "✓", "fixed": "✓", "warn": "!", "fail": "✗", "skip": "-"}
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{seconds:.0f}s" if seconds >= 1 else f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}m{secs:02d}s"
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from wizard.core.durations import format_duration
 from wizard.core.project import (
     ProjectError,
     list_environments,
@@ -17,10 +18,7 @@ from wizard.core.records import list_runs, run_to_dict
 
 
 def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+    return "-" if seconds is None else format_duration(seconds, whole=True)
 
 
 def run_report_command(

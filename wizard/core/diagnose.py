@@ -32,7 +32,7 @@ from wizard.core.kb import (
     parse_entries,
 )
 from wizard.core.kb_match import best_match, match_text
-from wizard.core.parse import Mark, OutputParser
+from wizard.core.parse import FAILURE_MARKS, Mark, OutputParser
 
 # Knowledge-base names are re-exported: they lived here before the split, and importers use them.
 __all__ = [
@@ -50,17 +50,6 @@ __all__ = [
 ]
 
 MAX_EVIDENCE = 8
-_FAILURE_MARKS = frozenset(
-    {
-        "azd-error",
-        "tf-error",
-        "resource-failed",
-        "service-failed",
-        "hook-failed",
-        "prompt-required",
-        "arm-detail",
-    }
-)
 _DECORATION_RE = re.compile(r"^[\s│╭╰├╮╯─═━┃┌└|*=#-]*$")
 _AZD_LINE_RE = re.compile(
     r"^(?:\((?:✓|x|!|-)\) |SUCCESS:|WARNING:|ERROR:|Suggestion:|\$ |.*\(azd [a-z]+[^)]*\)$)"
@@ -153,7 +142,7 @@ def analyse(
         for text in texts:
             parser.feed(text)
     marks = list(parser.marks)
-    failure_marks = [m for m in marks if m.kind in _FAILURE_MARKS]
+    failure_marks = [m for m in marks if m.kind in FAILURE_MARKS]
 
     # Match the knowledge base on the lines that matter: all of a short output; for a long one
     # (a flood) the neighbourhood of the first and last failure signals and the last lines.

@@ -36,7 +36,7 @@ from wizard.core.project import Project, ProjectError, load_project
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import MaskingDict, Redactor, secret_values
 from wizard.core.runner import ProcessResult, ProcessRunner
-from wizard.core.step_state import StepOutcome, StepState, TargetState, merged_phase
+from wizard.core.step_state import StepOutcome, StepState
 from wizard.core.steps import STEP_TITLES, StepId, StepStatus, TargetStatus, describe_target
 
 RECENT_LINES = 400
@@ -169,18 +169,8 @@ class Engine:
     # -- targets ----------------------------------------------------------------------------------
     def _apply_target(self, event: TargetChanged) -> None:
         state = self.steps.get(StepId(event.step))
-        if state is None:
-            return
-        target = state.targets.get(event.target)
-        if target is None:
-            target = state.targets[event.target] = TargetState(event.target)
-        if event.status == TargetStatus.RUNNING and target.started is None:
-            target.started = event.ts
-        if event.status in (TargetStatus.DONE, TargetStatus.FAILED, TargetStatus.SKIPPED):
-            target.finished = event.ts
-        target.phase = merged_phase(target.status, target.phase, event.status, event.phase)
-        target.status = event.status
-        target.detail = event.detail or target.detail
+        if state is not None:
+            state.apply_target(event)
 
     def target(self, step: StepId, target: str, status: str, phase: str = "", detail: str = "") -> None:
         state = self.steps[step].targets.get(target)
@@ -265,15 +255,12 @@ class Engine:
         from wizard.core.flow import STEP_BODIES
 
         state = self.steps.setdefault(step, StepState(step))
-        state.targets.clear()
-        state.failure = None
-        state.status = StepStatus.RUNNING
-        state.started = self.clock()
-        state.finished = None
+        started = self.clock()
+        state.begin(started)
         self._current = step
         if self.lock is not None:
             self.lock.update(step.value)
-        self.emit(StepStarted(step=step.value, title=STEP_TITLES[step], ts=state.started))
+        self.emit(StepStarted(step=step.value, title=STEP_TITLES[step], ts=started))
         try:
             if self._cancelled:
                 outcome = StepOutcome(StepStatus.CANCELLED, detail="cancelled before it started")
@@ -292,10 +279,8 @@ class Engine:
         return self._finish_step(state, outcome)
 
     def _finish_step(self, state: StepState, outcome: StepOutcome) -> StepFinished:
-        state.status = outcome.status
-        state.failure = outcome.failure
-        state.detail = outcome.detail
-        state.finished = self.clock()
+        finished = self.clock()
+        state.end(outcome.status, finished=finished, failure=outcome.failure, detail=outcome.detail)
         if outcome.status is StepStatus.CANCELLED:
             for target in state.targets.values():
                 if target.status == TargetStatus.RUNNING:
@@ -303,11 +288,11 @@ class Engine:
         event = StepFinished(
             step=state.id.value,
             status=outcome.status.value,
-            started=state.started or state.finished,
-            finished=state.finished,
+            started=state.started or finished,
+            finished=finished,
             failure=outcome.failure,
             detail=outcome.detail,
-            ts=state.finished,
+            ts=finished,
         )
         event = self._emit(event)
         state.failure = event.failure  # what the summary keeps is what was shown: masked
@@ -316,11 +301,10 @@ class Engine:
 
     def skip_step(self, step: StepId, reason: str) -> None:
         state = self.steps.setdefault(step, StepState(step))
-        state.started = state.finished = self.clock()
-        state.status = StepStatus.SKIPPED
-        state.detail = reason
+        now = self.clock()
+        state.end(StepStatus.SKIPPED, started=now, finished=now, detail=reason)
         self.emit(
-            StepFinished(step=step.value, status="skipped", started=state.started, finished=state.finished, detail=reason, ts=state.finished)
+            StepFinished(step=step.value, status="skipped", started=now, finished=now, detail=reason, ts=now)
         )
 
     async def run(self) -> RunFinished:

@@ -21,19 +21,15 @@ from wizard.core.azure_errors import parse_azure_errors
 from wizard.core.diagnose import analyse, best_match, entry_by_id
 from wizard.core.events import Failure
 from wizard.core.kb import known_codes
-from wizard.core.parse import _COMMAND_ECHO_RE, _COMMAND_STEPS, _TITLE_RE, OutputParser, _hook_step
-
-_FAILURE_KINDS = frozenset(
-    {
-        "azd-error",
-        "tf-error",
-        "resource-failed",
-        "service-failed",
-        "hook-failed",
-        "prompt-required",
-        "arm-detail",
-    }
+from wizard.core.parse import (
+    _COMMAND_ECHO_RE,
+    _COMMAND_STEPS,
+    _TITLE_RE,
+    FAILURE_MARKS,
+    OutputParser,
+    _hook_step,
 )
+
 _NOT_ECHO_PREFIXES = ("ERROR", "WARNING", "SUCCESS", "Suggestion", "•", "-", "(")
 _MAX_FINDINGS_LINES = 20000
 
@@ -128,7 +124,7 @@ def explain(text: str) -> list[Failure]:
         for t in texts:
             parser.feed(t)
         kinds = {m.kind for m in parser.marks}
-        failed = "azd-error" in kinds or (bool(kinds & _FAILURE_KINDS) and not parser.succeeded)
+        failed = "azd-error" in kinds or (bool(kinds & FAILURE_MARKS) and not parser.succeeded)
         if not failed and not parser.succeeded:
             # Azure's own answer quoted without azd's ERROR line (a RESPONSE block, a JSON body)
             failed = bool(parse_azure_errors(texts, known_codes()))

@@ -14,7 +14,7 @@ from wizard.core.errors import InputError
 from wizard.core.events import CheckUpdated, Failure
 from wizard.core.project import list_environments, read_default_environment, validate_env_name
 from wizard.core.step_state import StepOutcome
-from wizard.core.steps import StepId, StepStatus, TargetStatus
+from wizard.core.steps import StepId, StepStatus, TargetStatus, check_target_status
 
 if TYPE_CHECKING:
     from wizard.core.step_context import StepContext
@@ -113,27 +113,23 @@ def preflight_context(engine: StepContext) -> Any:
 
 
 async def preflight(engine: StepContext) -> StepOutcome:
-    from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+    from wizard.core.preflight import apply_fix, run_preflight, unattended_fixes
 
     step = StepId.PREFLIGHT
 
     def report(result: Any) -> None:
         engine.emit(CheckUpdated(step=step.value, check=result, ts=engine.clock()))
-        status = {"pass": "done", "fixed": "done", "warn": "warning", "skip": "skipped"}.get(result.status, "failed")
-        engine.target(step, f"check:{result.id}", status, result.status, result.detail)
+        engine.target(step, f"check:{result.id}", check_target_status(result.status), result.status, result.detail)
 
     ctx = preflight_context(engine)
     results = await run_preflight(ctx, on_result=report)
     failing = [r for r in results if r.status == "fail"]
-    if failing and engine.options.yes:
-        for result in failing:
-            plan = plan_fix(ctx, result)
-            if plan is None or not plan.safe or plan.paid:
-                continue
-            engine.say(step, f"fix {result.id}: {plan.description}", *[f"  {a}" for a in plan.actions])
-            answers = {spec.key: spec.default for spec in plan.needs_input if spec.default is not None}
-            fixed = await apply_fix(ctx, plan, answers)
-            report(fixed)
+    if failing and engine.options.yes:  # --yes: the unattended-fix policy (preflight/fix_policy.py)
+        for decision in unattended_fixes(ctx, results):
+            if not decision.quiet:
+                engine.say(step, *decision.lines())
+            if decision.apply and decision.plan is not None:
+                report(await apply_fix(ctx, decision.plan, decision.answers))
         engine.refresh_env_values()
         ctx = preflight_context(engine)
         rerun = {r.id: r for r in await run_preflight(ctx, only={r.id for r in failing})}
@@ -280,8 +276,7 @@ async def verify(engine: StepContext) -> StepOutcome:
         kwargs["poll_interval"] = engine.backend.poll_interval
     report = await run_verify(engine.project, engine.env_values, ports, **kwargs)
     for check in report.checks:
-        status = {"pass": "done", "warn": "warning", "fail": "failed"}.get(check.status, "skipped")
-        engine.target(step, check.target, status, check.title, check.detail)
+        engine.target(step, check.target, check_target_status(check.status), check.title, check.detail)
     engine.facts["endpoints"] = dict(report.endpoints)
     engine.facts["telephony"] = {"enabled": report.telephony_enabled, "detail": report.telephony_detail,
                                  "applies": report.telephony_applies}

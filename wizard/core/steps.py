@@ -58,6 +58,22 @@ class TargetStatus(StrEnum):
     WARNING = "warning"
 
 
+# A check's status (preflight's and verify's: pass | fixed | warn | fail | skip) as its target row's.
+CHECK_TARGET_STATUS: dict[str, TargetStatus] = {
+    "pass": TargetStatus.DONE,
+    "fixed": TargetStatus.DONE,
+    "warn": TargetStatus.WARNING,
+    "skip": TargetStatus.SKIPPED,
+    "fail": TargetStatus.FAILED,
+}
+
+
+def check_target_status(status: str) -> TargetStatus:
+    """The target status a check's row shows; a status no check should report counts as failed
+    (never shown as fine or skipped)."""
+    return CHECK_TARGET_STATUS.get(status, TargetStatus.FAILED)
+
+
 class TargetKind(StrEnum):
     HOOK = "hook"
     SERVICE = "service"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from wizard.simulator.scenarios import SCENARIOS
+from wizard.simulator.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 CLOUD_ENV = "DEPLOY_WIZARD_SIM_CLOUD"
 SCENARIO_ENV = "DEPLOY_WIZARD_SIM_SCENARIO"
@@ -55,8 +55,8 @@ LOCATIONS: tuple[tuple[str, str], ...] = (
 LOCATION_NAMES = dict(LOCATIONS)
 
 def scenario() -> str:
-    value = os.environ.get(SCENARIO_ENV, "").strip() or "happy"
-    return value if value in SCENARIOS else "happy"
+    value = os.environ.get(SCENARIO_ENV, "").strip() or DEFAULT_SCENARIO
+    return value if value in SCENARIOS else DEFAULT_SCENARIO
 
 
 def speed() -> float:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wizard.simulator import signin
+from wizard.simulator.cloud import SCENARIO_ENV
+from wizard.simulator.scenarios import DEFAULT_SCENARIO
 
 SIM_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 SIM_TENANT = "11111111-1111-1111-1111-111111111111"
@@ -39,7 +41,7 @@ class SimulatedTools:
     def __init__(self, scenario: str | None = None, speed: float | None = None, root: Path | None = None) -> None:
         self.root = root  # the project: where the simulated sign-in is kept
         self.platform = sys.platform if sys.platform != "win32" else "linux"
-        self.scenario = scenario or os.environ.get("DEPLOY_WIZARD_SIM_SCENARIO", "happy") or "happy"
+        self.scenario = scenario or os.environ.get(SCENARIO_ENV, "").strip() or DEFAULT_SCENARIO
         try:
             self.speed = float(os.environ.get("DEPLOY_WIZARD_SIM_SPEED", "0") or 0) if speed is None else speed
         except ValueError:

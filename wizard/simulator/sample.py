@@ -25,7 +25,6 @@ import yaml
 
 SAMPLE_ROOT: Path = Path(__file__).resolve().parent / "sample"
 SAMPLE_NAME = "voice-agent-sample"
-SCENARIOS_ON_DISK = {"missing-tag", "hook-failure"}
 
 # Never copied: caches and anything a hook, azd or terraform writes into the tree.
 _SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules", ".terraform", ".azure", ".git"}

@@ -9,8 +9,14 @@ import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from wizard.simulator.sample import SCENARIOS_ON_DISK, fresh_demo_copy, reset_sample
-from wizard.simulator.scenarios import SCENARIOS
+from wizard.simulator.sample import fresh_demo_copy, reset_sample
+from wizard.simulator.scenarios import (
+    DEFAULT_SCENARIO,
+    SCENARIOS,
+    SCENARIOS_ON_DISK,
+    backend_scenario,
+    scenario_label,
+)
 
 if TYPE_CHECKING:
     from wizard.tui.app_base import WizardAppBase
@@ -24,14 +30,14 @@ SPEEDS: tuple[tuple[float, str], ...] = (
 
 
 def scenario_name(app: WizardAppBase) -> str:
-    return app.choice.scenario or "happy"
+    return scenario_label(app.choice.scenario)
 
 
 def needs_reset(app: WizardAppBase, scenario: str) -> bool:
     """Whether the files on disk differ from what `scenario` expects."""
-    on_disk = app.disk_scenario or "happy"
-    wanted = scenario if scenario in SCENARIOS_ON_DISK else "happy"
-    current = on_disk if on_disk in SCENARIOS_ON_DISK else "happy"
+    on_disk = scenario_label(app.disk_scenario)
+    wanted = scenario if scenario in SCENARIOS_ON_DISK else DEFAULT_SCENARIO
+    current = on_disk if on_disk in SCENARIOS_ON_DISK else DEFAULT_SCENARIO
     return wanted != current
 
 
@@ -50,7 +56,7 @@ def pick_scenario(app: WizardAppBase, scenario: str) -> None:
     if scenario not in SCENARIOS:
         return
     reset = needs_reset(app, scenario)
-    app.choice = replace(app.choice, scenario=None if scenario == "happy" else scenario)
+    app.choice = replace(app.choice, scenario=backend_scenario(scenario))
     if reset:
         reset_demo(app, why=f"{scenario} changes files on disk")
     else:

@@ -1,7 +1,9 @@
 """Preflight fixes from the UI: re-check, plan, (ask), apply, and report each result as an event.
 
-Runs inside an App worker. The preflight package does the work; this only sequences it, asks the
-person through a modal, and feeds results back to the engine's record and the UI state.
+Runs inside an App worker. The preflight package does the work and, for Fix all, decides
+(`unattended_fixes`: the same policy as `run --yes` and `preflight --fix-all`); this only
+sequences it, asks the person through a modal, and feeds results back to the engine's record and
+the UI state.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ Ask = Callable[[Any], Awaitable[dict[str, str] | None]]
 
 async def fix_checks(engine: Any, check_ids: list[str], *, ask: Ask | None) -> list[CheckResult]:
     """Fix the given failing checks. With `ask`, each plan is confirmed (and its inputs filled);
-    without it (fix all) only safe, free fixes that need no input beyond defaults are applied."""
+    without it (fix all) the unattended-fix policy picks the fixes and their answers."""
     from wizard.core.flow import preflight_context
-    from wizard.core.preflight import apply_fix, plan_fix, run_preflight
+    from wizard.core.preflight import (
+        FixPlan,
+        apply_fix,
+        decide,
+        plan_fix,
+        run_preflight,
+        unattended_fixes,
+    )
 
     step = StepId.PREFLIGHT
     ctx = preflight_context(engine)
@@ -31,26 +40,33 @@ async def fix_checks(engine: Any, check_ids: list[str], *, ask: Ask | None) -> l
     def report(check: CheckResult) -> None:
         engine.emit(CheckUpdated(step=step.value, check=check, ts=engine.clock()))
 
-    for result in current:
-        if result.status != "fail":
-            report(result)
-            continue
-        plan = plan_fix(ctx, result)
-        if plan is None:
-            engine.say(step, f"{result.id}: no automatic fix; {result.fix or 'see the detail'}")
-            continue
-        if ask is not None:
-            answers = await ask(plan)
-            if answers is None:
-                continue
-        else:
-            if not plan.safe or plan.paid or any(spec.default is None for spec in plan.needs_input):
-                engine.say(step, f"{result.id}: not fixed automatically ({'paid' if plan.paid else 'needs your confirmation'}); press x on it")
-                continue
-            answers = {spec.key: spec.default for spec in plan.needs_input if spec.default is not None}
-        engine.say(step, f"fix {result.id}: {plan.description}", *[f"  {a}" for a in plan.actions])
+    async def apply(plan: FixPlan, answers: dict[str, str]) -> None:
+        engine.say(step, *plan.announce())
         outcome = await apply_fix(ctx, plan, answers)
         report(outcome)
         fixed.append(outcome)
+
+    if ask is None:
+        for decision in unattended_fixes(ctx, current):
+            if decision.apply and decision.plan is not None:
+                await apply(decision.plan, decision.answers)
+            elif decision.result.status != "fail":
+                report(decision.result)
+            elif decision.askable:
+                engine.say(step, f"{decision.check_id}: not fixed automatically ({decision.why}); press x on it")
+            else:
+                engine.say(step, f"{decision.check_id}: {decision.why}")
+    else:
+        for result in current:
+            if result.status != "fail":
+                report(result)
+                continue
+            plan = plan_fix(ctx, result)
+            if plan is None:
+                engine.say(step, f"{result.id}: {decide(result, None).why}")
+                continue
+            answers = await ask(plan)
+            if answers is not None:
+                await apply(plan, answers)
     engine.refresh_env_values()
     return fixed

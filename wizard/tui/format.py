@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from wizard.core.durations import format_duration as format_duration  # the one duration format
+
 ICONS = {
     "done": "✓",
     "failed": "✗",
@@ -41,20 +43,6 @@ STATUS_STYLES = {
     "skip": "dim",
     "pending": "dim",
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    """`4s`, `0.3s`, `2m05s`; empty when unknown."""
-    if seconds is None:
-        return ""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{seconds:.0f}s" if seconds >= 1 or seconds == 0 else f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
 
 
 def phase_text(status: str, phase: str) -> str:

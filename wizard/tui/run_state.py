@@ -14,7 +14,6 @@ from typing import Any
 from wizard.core.events import (
     CheckResult,
     Event,
-    Failure,
     Line,
     LinesReceived,
     Notice,
@@ -24,40 +23,17 @@ from wizard.core.events import (
     StepStarted,
     TargetChanged,
 )
-from wizard.core.step_state import merged_phase
+from wizard.core.step_state import StepState
 from wizard.core.steps import FLOW, STEP_TITLES, StepId, StepStatus
 
 MAX_LINES = 50_000
 
 
 @dataclass
-class TargetView:
-    """One hook, resource, service or check row: what the target table shows."""
+class StepView(StepState):
+    """A step as the stepper, the step screens and the summary show it: the engine's step state
+    (same reducer, core/step_state.py) plus what only the screens keep."""
 
-    id: str
-    status: str = "pending"
-    phase: str = ""
-    detail: str = ""
-    started: float | None = None
-    finished: float | None = None
-
-    def elapsed(self, now: float) -> float | None:
-        if self.started is None:
-            return None
-        return (self.finished if self.finished is not None else now) - self.started
-
-
-@dataclass
-class StepView:
-    """A step as the stepper, the step screens and the summary show it."""
-
-    id: StepId
-    status: str = StepStatus.PENDING.value
-    started: float | None = None
-    finished: float | None = None
-    detail: str = ""
-    failure: Failure | None = None
-    targets: dict[str, TargetView] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     skipped_in_plan: bool = False
@@ -66,18 +42,20 @@ class StepView:
     def title(self) -> str:
         return STEP_TITLES[self.id]
 
-    @property
-    def running(self) -> bool:
-        return self.status == StepStatus.RUNNING.value
+    def begin(self, ts: float) -> None:
+        super().begin(ts)
+        self.checks.clear()
+        self.notices.clear()
 
-    @property
-    def finished_ok(self) -> bool:
-        return self.status in (StepStatus.DONE.value, StepStatus.SKIPPED.value)
 
-    def elapsed(self, now: float) -> float | None:
-        if self.started is None:
-            return None
-        return (self.finished if self.finished is not None else now) - self.started
+@dataclass(frozen=True, slots=True)
+class StepActions:
+    """What a step's screen offers now: its keys (g n r c) and its Start / Next buttons alike."""
+
+    start: bool  # it has not run, and nothing else runs
+    next: bool  # it finished well (done or skipped), and nothing runs
+    retry: bool  # it failed or was cancelled, and nothing runs
+    cancel: bool  # it runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +175,16 @@ class RunState:
     def running(self) -> bool:
         return any(s.running for s in self.steps.values())
 
+    def actions(self, step: StepId) -> StepActions:
+        view = self.step(step)
+        idle = not self.running
+        return StepActions(
+            start=view.status == StepStatus.PENDING and idle,
+            next=view.finished_ok and idle,
+            retry=view.status in (StepStatus.FAILED, StepStatus.CANCELLED) and idle,
+            cancel=view.running,
+        )
+
     @property
     def failed_step(self) -> StepView | None:
         return next((s for s in self.steps.values() if s.status == StepStatus.FAILED.value), None)
@@ -250,14 +238,7 @@ class RunState:
 
     def _on_step_started(self, event: StepStarted) -> None:
         view = self.step(StepId(event.step))
-        view.status = StepStatus.RUNNING.value
-        view.started = event.ts
-        view.finished = None
-        view.failure = None
-        view.detail = ""
-        view.targets.clear()
-        view.checks.clear()
-        view.notices.clear()
+        view.begin(event.ts)
         self.current = view.id
 
     def _on_lines(self, event: LinesReceived) -> None:
@@ -265,21 +246,7 @@ class RunState:
         self.total_lines += len(event.texts)
 
     def _on_target(self, event: TargetChanged) -> None:
-        view = self.step(StepId(event.step))
-        target = view.targets.get(event.target)
-        if target is None:
-            target = view.targets[event.target] = TargetView(event.target)
-        if event.status == "running" and target.started is None:
-            target.started = event.ts
-        if event.status in ("done", "failed", "skipped", "warning"):
-            if target.started is None and event.elapsed is not None:
-                target.started = event.ts - event.elapsed
-            target.finished = event.ts
-        elif event.status == "running":
-            target.finished = None
-        target.phase = merged_phase(target.status, target.phase, event.status, event.phase)
-        target.status = event.status
-        target.detail = event.detail or target.detail
+        self.step(StepId(event.step)).apply_target(event)
 
     def _on_check(self, event: Any) -> None:
         self.step(StepId(event.step)).checks[event.check.id] = event.check
@@ -290,11 +257,8 @@ class RunState:
 
     def _on_step_finished(self, event: StepFinished) -> None:
         view = self.step(StepId(event.step))
-        view.status = event.status
-        view.started = event.started
-        view.finished = event.finished
-        view.failure = event.failure
-        view.detail = event.detail
+        view.end(StepStatus(event.status), started=event.started, finished=event.finished,
+                 failure=event.failure, detail=event.detail)
         if self.current == view.id:
             self.current = None
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.steps import StepId
+from wizard.simulator.scenarios import scenario_label
 
 if TYPE_CHECKING:
     from wizard.tui.app_base import WizardAppBase
@@ -34,7 +35,7 @@ def snapshot(app: WizardAppBase) -> dict[str, Any]:
         "status": status,
         "running": state.running,
         "finished": state.finished is not None,
-        "scenario": app.choice.scenario or "happy",
+        "scenario": scenario_label(app.choice.scenario),
         "speed": app.choice.speed,
         "env": state.env or app.options.env_name or "",
         "theme": app.theme,

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from wizard.simulator.scenarios import DEFAULT_SCENARIO
+
 TOKEN_BYTES = 12
 
 
@@ -59,7 +61,7 @@ class ServeConfig:
     max_sessions: int = 30
     idle_timeout: float = 45 * 60
     grace: float = 5 * 60
-    scenario: str = "happy"
+    scenario: str = DEFAULT_SCENARIO
     speed: float = 1.0
     demo: bool = True  # sessions run the demo (scenario and speed apply)
     title: str = "deploy-wizard"

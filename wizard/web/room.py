@@ -14,6 +14,8 @@ from typing import Any
 
 from textual_serve.download_manager import DownloadManager
 
+from wizard.core.durations import format_duration
+from wizard.simulator.scenarios import backend_scenario
 from wizard.web.config import ServeConfig
 from wizard.web.process import processes_by_session, rss_bytes
 from wizard.web.session import Session
@@ -27,12 +29,7 @@ REMEMBER_ENDED = 500  # ended session ids kept so that their page can say why
 
 
 def duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return format_duration(seconds, whole=True)
 
 
 class Room:
@@ -54,8 +51,9 @@ class Room:
         """The wizard's command line for a new session, with the host's current settings."""
         argv = list(self.config.argv)
         if self.config.demo:
-            if self.scenario != "happy":
-                argv += ["--scenario", self.scenario]
+            scenario = backend_scenario(self.scenario)
+            if scenario:
+                argv += ["--scenario", scenario]
             argv += ["--speed", f"{self.speed:g}"]
         return argv
 

@@ -22,7 +22,7 @@ from wizard.core.infra.functions import (
     UNKNOWN_KEYS,
     unique_string,
 )
-from wizard.core.infra.model import TAG, InfraModel, ModelDeployment, Resource, Where
+from wizard.core.infra.model import TAG, InfraModel, Resource, Where
 from wizard.core.infra.types import arm_type_for_registry_module, registry_pattern
 
 MAX_DEPTH = 8
@@ -225,15 +225,7 @@ class BicepReader:
     def _deployment(self, obj: dict[str, Any], where: Where) -> None:
         props = mapping_at(obj, "properties")
         model = mapping_at(props, "model")
-        sku = mapping_at(obj, "sku")
-        name = model.get("name")
-        if not isinstance(name, str) or not name:
-            self.model.note(where.file, where.line, "a model deployment whose model name the read cannot compute")
-            return
-        capacity = sku.get("capacity")
-        sku_name = sku.get("name")
-        sku_name = sku_name if isinstance(sku_name, str) else "Standard"
-        self.model.models.append(ModelDeployment(name, sku_name, capacity if isinstance(capacity, int) else None, where))
+        self.model.add_model_deployment(model.get("name"), mapping_at(obj, "sku"), where)
 
     def _module(self, inst: ModuleScope, decl: Decl, depth: int) -> None:
         body = body_of(decl.value)

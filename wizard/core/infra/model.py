@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wizard.core.infra.types import arm_type_facts
 
@@ -122,6 +123,16 @@ class InfraModel:
         seen = self.namespaces.setdefault(namespace, [])
         if arm_type not in seen:
             seen.append(arm_type)
+
+    def add_model_deployment(self, name: object, sku: dict[str, Any], where: Where) -> None:
+        """A model deployment (Bicep's or terraform's): its model name, SKU (default Standard) and
+        capacity; a name the read cannot compute is noted instead."""
+        if not isinstance(name, str) or not name:
+            self.note(where.file, where.line, "a model deployment whose model name the read cannot compute")
+            return
+        capacity, sku_name = sku.get("capacity"), sku.get("name")
+        self.models.append(ModelDeployment(name, sku_name if isinstance(sku_name, str) else "Standard",
+                                           capacity if isinstance(capacity, int) else None, where))
 
     def note(self, file: Path, line: int, what: str) -> None:
         entry = Unmodelled(Where(file, line), what)

@@ -321,14 +321,7 @@ class _Reader:
 
     def _deployment(self, body: dict[str, Any], where: Where) -> None:
         model, sku = _first(body.get("model")), _first(body.get("sku"))
-        name = model.get("name")
-        if not isinstance(name, str):
-            self.model.note(where.file, where.line, "a model deployment whose model name the read cannot compute")
-            return
-        capacity = sku.get("capacity")
-        sku_name = sku.get("name")
-        sku_name = sku_name if isinstance(sku_name, str) else "Standard"
-        self.model.models.append(ModelDeployment(name, sku_name, capacity if isinstance(capacity, int) else None, where))
+        self.model.add_model_deployment(model.get("name"), sku, where)
 
     def _scan(self, mod: _Module, file: Path, text: str) -> None:
         """Resources and literal tags of a file hcl2 cannot parse."""

@@ -22,6 +22,7 @@ services and hooks, ARM `Deployment Error Details`, prompt-required blocks). `di
 from wizard.core.parse.model import (
     DONE,
     FAILED,
+    FAILURE_MARKS,
     PENDING,
     RUNNING,
     SKIPPED,
@@ -45,6 +46,7 @@ from wizard.core.parse.targets import (
 __all__ = [
     "DONE",
     "FAILED",
+    "FAILURE_MARKS",
     "PENDING",
     "RUNNING",
     "SKIPPED",

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-RUNNING = "running"
-DONE = "done"
-FAILED = "failed"
-SKIPPED = "skipped"
-WARNING = "warning"
-PENDING = "pending"
+from wizard.core.steps import TargetStatus
+
+# The target statuses the parser reports, as plain strings (steps.TargetStatus is the vocabulary).
+RUNNING = TargetStatus.RUNNING.value
+DONE = TargetStatus.DONE.value
+FAILED = TargetStatus.FAILED.value
+SKIPPED = TargetStatus.SKIPPED.value
+WARNING = TargetStatus.WARNING.value
+PENDING = TargetStatus.PENDING.value
+
+# Mark kinds that say the run failed (a hook-warning does not): for `diagnose` and `explain` alike.
+FAILURE_MARKS = frozenset(
+    {"azd-error", "tf-error", "resource-failed", "service-failed", "hook-failed", "prompt-required", "arm-detail"}
+)
 
 
 @dataclass(frozen=True)

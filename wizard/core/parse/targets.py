@@ -5,6 +5,7 @@ Pure functions over strings, so `explain` and the tests can name targets without
 
 from __future__ import annotations
 
+from wizard.core.azd_chain import hook_step
 from wizard.core.parse.patterns import (
     _CHAIN_SVC_RE,
     _CMDHOOK_RE,
@@ -65,16 +66,4 @@ def chain_target(message: str) -> tuple[str | None, str | None]:
     return (service_target(service) if service else None), step_hint
 
 
-def _hook_step(hook: str) -> str | None:
-    for suffix, step in (
-        ("provision", "provision"),
-        ("deploy", "deploy"),
-        ("package", "deploy"),
-        ("publish", "deploy"),
-        ("build", "deploy"),
-        ("restore", "deploy"),
-        ("down", "teardown"),
-    ):
-        if hook.endswith(suffix):
-            return step
-    return None
+_hook_step = hook_step  # the step a hook belongs to: one table, azd_chain._HOOK_STEPS

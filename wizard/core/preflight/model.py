@@ -81,6 +81,10 @@ class FixPlan:
     needs_input: list[InputSpec] = field(default_factory=list)
     data: Any = None
 
+    def announce(self) -> list[str]:
+        """What a front end says before applying it: `fix <check>: <description>`, then each action."""
+        return [f"fix {self.check_id}: {self.description}", *(f"  {action}" for action in self.actions)]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "check_id": self.check_id,

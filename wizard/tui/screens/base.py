@@ -112,6 +112,7 @@ class WizardScreen(Screen[None]):
                 found = self.failure_next()
                 self.query_one(FailurePanel).show(view, next_actions.button_label(found) if found else None)
                 self.query_one(ElapsedClock).refresh()
+            self.show_step_buttons()
             self.update_view()
         except NoMatches:
             # Mounted but not all of the body is composed yet (or already being replaced): draw
@@ -128,6 +129,20 @@ class WizardScreen(Screen[None]):
 
     def update_view(self) -> None:
         """Hook: redraw the body from `app.state`."""
+
+    def show_step_buttons(self) -> None:
+        """A step screen's Start and Next buttons (when it has them) show when their keys would act
+        (RunState.actions). Start stays shown when only the screen's own input is not ready yet
+        (`can_start`, say a phone number being typed): pressing it then says what is missing.
+        Set before `update_view`, so a Start that had the focus hides before the body disables its
+        own widgets (the focus then goes where it always went)."""
+        if self.step is None:
+            return
+        offers = self.wizard.state.actions(self.step)
+        for button in self.query("#start").results(Button):
+            button.display = offers.start
+        for button in self.query("#next").results(Button):
+            button.display = offers.next
 
     _footer_shows: tuple[object, ...] | None = None
 
@@ -156,15 +171,14 @@ class WizardScreen(Screen[None]):
             return True
         if self.step is None:
             return action == "next" and self.can_next()
-        view = self.wizard.state.step(self.step)
-        running = self.wizard.state.running
+        offers = self.wizard.state.actions(self.step)
         if action == "start":
-            return view.status == "pending" and not running and self.can_start()
+            return offers.start and self.can_start()
         if action == "next":
-            return view.finished_ok and not running
+            return offers.next
         if action == "retry":
-            return view.status in ("failed", "cancelled") and not running
-        return view.running
+            return offers.retry
+        return offers.cancel
 
     def can_start(self) -> bool:
         return self.wizard.engine is not None

@@ -255,8 +255,6 @@ class PhoneScreen(WizardScreen):
 
     def update_view(self) -> None:
         view = self.wizard.state.step(StepId.PHONE)
-        self.query_one("#start", Button).display = view.status == "pending"
-        self.query_one("#next", Button).display = view.finished_ok and not self.wizard.state.running
         self.query_one("#phone-number", Input).disabled = view.status != "pending"
         self.query_one("#buy", Button).disabled = view.status != "pending"
         table = self.query_one(TargetTable)

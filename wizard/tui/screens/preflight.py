@@ -126,7 +126,6 @@ class PreflightScreen(WizardScreen):
     def update_view(self) -> None:
         self.sync_checks()
         view = self.wizard.state.step(StepId.PREFLIGHT)
-        self.query_one("#next", Button).display = view.finished_ok and not self.wizard.state.running
         failing = self.failing()
         if view.status == "failed" and failing and self.selected_id() not in failing:
             table = self.query_one("#checks", DataTable)  # put the first failing check under the cursor

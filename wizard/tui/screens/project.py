@@ -19,8 +19,7 @@ from textual.widgets import Button, Static
 
 from wizard.core.project import Project, list_environments
 from wizard.core.steps import STEP_TITLES
-from wizard.simulator.sample import SCENARIOS_ON_DISK
-from wizard.simulator.scenarios import SCENARIOS
+from wizard.simulator.scenarios import SCENARIOS, SCENARIOS_ON_DISK
 from wizard.tui.demo import SPEEDS, scenario_name
 from wizard.tui.ready import readiness_text
 from wizard.tui.screens.base import WizardScreen

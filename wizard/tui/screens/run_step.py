@@ -50,8 +50,6 @@ class RunStepScreen(WizardScreen):
 
     def update_view(self) -> None:
         view = self.wizard.state.step(self.step)
-        self.query_one("#start", Button).display = view.status == "pending"
-        self.query_one("#next", Button).display = view.finished_ok and not self.wizard.state.running
         self.query_one("#step-intro").display = view.status in ("pending", "done", "skipped")
         table = self.query_one(TargetTable)
         table.sync()

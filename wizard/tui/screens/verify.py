@@ -85,5 +85,3 @@ class VerifyScreen(WizardScreen):
             body.update(verify_table(report))
         endpoints = facts.get("endpoints") if view.finished_ok or view.status == "failed" else None
         self.query_one("#endpoints", Static).update(endpoints_text(endpoints) if isinstance(endpoints, dict) else Text(""))
-        self.query_one("#start", Button).display = view.status == "pending"
-        self.query_one("#next", Button).display = view.finished_ok and not self.wizard.state.running

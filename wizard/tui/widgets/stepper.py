@@ -41,7 +41,7 @@ class Stepper(Widget):
         items = []
         for step in steps:
             view = app.state.step(step)
-            status = view.status
+            status = view.status.value
             if status == "pending" and view.skipped_in_plan:
                 status = "skipped"
             if status == "pending" and step in app.plan.skipped:
