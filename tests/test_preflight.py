@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from wizard.core.ports import AzurePorts, ContainerAppInfo, Location, Subscription
 from wizard.core.preflight import CHECKS, PreflightContext, run_preflight
 from wizard.core.project import load_project
+from wizard.simulator.sample import copy_sample
 
 FIXTURES = Path(__file__).parent / "fixtures" / "preflight"
 SUB = "00000000-0000-0000-0000-000000000000"
@@ -225,8 +227,46 @@ async def test_results_are_masked(accel: Path) -> None:
 async def test_azd_missing_or_old(accel: Path) -> None:
     r = (await results_of(make_ctx(accel, azd=FakeAzd(version=None)), "tools.azd"))["tools.azd"]
     assert r.status == "fail" and "install-azd" in r.fix
-    r = (await results_of(make_ctx(accel, azd=FakeAzd(version="1.5.0")), "tools.azd"))["tools.azd"]
-    assert r.status == "fail" and "older than" in r.detail
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+async def test_azd_version_is_checked_against_the_tested_range(accel: Path, platform: str) -> None:
+    """The range is toolbox.yaml's (the releases the real-azd tests replay): older warns with what
+    may not work and this OS's upgrade command, newer passes with a note, in between passes."""
+    from wizard.core.preflight.toolbox import install_hint, tested_range
+
+    tested = tested_range("azd")
+    assert tested is not None and tested.text == "1.25.1–1.31.2"
+    tools = FakeTools(platform=platform)
+
+    async def check(version: str):
+        return (await results_of(make_ctx(accel, tools=tools, azd=FakeAzd(version=version)), "tools.azd"))["tools.azd"]
+
+    old = await check("azd version 1.24.3 (commit abc)")
+    assert old.status == "warn", old
+    assert "older than tested (1.25.1–1.31.2)" in old.detail and "may not work" in old.detail
+    assert "per-service rows" in old.detail  # which features
+    assert old.fix == f"upgrade azd: {install_hint('azd', platform)}"
+    for edge in ("1.25.1", "1.31.2", "1.28.0"):
+        r = await check(edge)
+        assert (r.status, r.detail) == ("pass", f"azd {edge} (tested: 1.25.1–1.31.2)")
+    new = await check("1.32.0")
+    assert (new.status, new.detail) == ("pass", "azd 1.32.0, newer than tested (1.31.2)")
+    ancient = await check("1.5.0")  # below the toolbox's min_version: azd lacks what the wizard runs
+    assert ancient.status == "fail" and ancient.detail == "azd 1.5.0 is too old: the wizard needs azd >= 1.11.0 (tested: 1.25.1–1.31.2)"
+    assert ancient.fix == old.fix
+
+
+def test_readme_states_the_tested_azd_range() -> None:
+    from wizard.core.preflight.toolbox import tested_range
+
+    tested = tested_range("azd")
+    assert tested is not None
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    oldest, newest = (".".join(map(str, v)) for v in (tested.oldest, tested.newest))
+    stated = set(re.findall(r"(\d+\.\d+\.\d+)\*{0,2} to \*{0,2}(\d+\.\d+\.\d+)", readme))
+    assert stated == {(oldest, newest)}, stated
+    assert "1.11 or newer" not in readme
 
 
 async def test_terraform_missing_old_and_not_needed(accel: Path, tmp_path: Path) -> None:
@@ -530,3 +570,27 @@ async def test_project_tests(accel: Path) -> None:
     old = FakeTools(answers={"--version": (0, "Python 3.9.6")})
     r = (await results_of(make_ctx(accel, with_tests=True, tools=old), "tests.project"))["tests.project"]
     assert r.status == "fail" and "3.9" in r.detail
+
+
+@pytest.mark.parametrize(("printed", "warned", "shown"), [
+    ("azd version 1.24.3 (commit 0123abc)", True, "1.24.3"),
+    ("azd version 1.32.0 (commit 0123abc) (stable)", False, "1.32.0 (newer than tested (1.31.2))"),
+])
+async def test_readiness_warns_about_an_untested_azd_but_never_blocks(tmp_path: Path, printed: str, warned: bool, shown: str) -> None:
+    """The Project screen and `--plain` say the same as preflight: an older azd still runs."""
+    import sys
+
+    from wizard.core.backend import Backend
+    from wizard.core.readiness import probe_readiness
+
+    azd = tmp_path / "azd"
+    azd.write_text(f"#!{sys.executable}\nimport sys\nprint({printed!r})\n", encoding="utf-8")
+    azd.chmod(0o755)
+    project = load_project(copy_sample(tmp_path / "p"))
+    ready = await probe_readiness(project, Backend("azd", (str(azd),)), with_signin=False)
+    assert not ready.blocked and ready.azd.version == shown
+    assert bool(ready.azd.warning) is warned
+    if warned:
+        lines = ready.lines()
+        assert lines[0].startswith("! Azure Developer CLI (azd): 1.24.3")
+        assert "older than tested (1.25.1–1.31.2)" in lines[1] and lines[2].startswith("    upgrade: ")
