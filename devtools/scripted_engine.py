@@ -275,7 +275,9 @@ class ScriptedEngine:
             "endpoints": dict(ENDPOINTS),
         }
         self.facts["endpoints"] = dict(ENDPOINTS)
-        return StepOutcome(StepStatus.DONE, detail=f"{len(checks)} checks passed")
+        from wizard.core.verify_report import count_text, report_counts
+
+        return StepOutcome(StepStatus.DONE, detail=count_text(report_counts(self.facts["verify"])))
 
     async def _teardown(self, step: StepId) -> StepOutcome:
         self.say(step, "$ azd down --force --purge -e dev")

@@ -117,6 +117,13 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
     assert [(t["id"], t["status"]) for t in steps["deploy"]["targets"]] == [("service:app", "done")]
     assert steps["provision"]["targets"] == []
     checks = {c["id"]: c for c in summary["verify"]["checks"]}
+    # real azd's just-deployed app is still starting: verify's warnings are counted as warnings
+    counted = {key: sum(c["status"] == status for c in checks.values())
+               for key, status in (("passed", "pass"), ("warned", "warn"), ("failed", "fail"), ("skipped", "skip"))}
+    assert counted["warned"] > 0 and summary["verify"]["counts"] == counted
+    assert steps["verify"]["detail"] == f"{counted['passed']} passed, {counted['warned']} warned, 0 failed" + (
+        f", {counted['skipped']} skipped" if counted["skipped"] else "")
+    assert f"  verify: {steps['verify']['detail']}" in flow.stdout
     assert checks["exists:app"]["status"] == "pass" and "app-w7djqs5ah3wpg" in checks["exists:app"]["title"]
     assert checks["image:app"]["detail"].endswith("/webapp/app-azdtest-d23239f:azd-deploy-1775762551")
     assert summary["endpoints"]["app"] == "https://app-w7djqs5ah3wpg.wittyhill-8a009f22.eastus2.azurecontainerapps.io"

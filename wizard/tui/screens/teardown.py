@@ -55,24 +55,25 @@ def deleted_text(lines: list[str], detail: str) -> Text:
 
 def leftovers_text(leftovers: list[Leftover], cleaned: dict[str, str], unchecked: Sequence[Unchecked] = ()) -> Text:
     """What is left, and what could not be checked: "Nothing left behind" only when both are empty."""
-    text = Text()
-    if unchecked:
-        text.append(f"Not checked ({len(unchecked)}): something may be left behind", style="bold yellow")
-        for item in unchecked:
-            text.append("\n  ! ", style="yellow")
-            text.append_text(plain(f"{item.what}: {item.why}"))
-            text.append("\n      check by hand: ", style="dim")
-            text.append_text(plain(item.command, "green"))
-        text.append("\n")
     open_items = [x for x in leftovers if x.name not in cleaned]
     if not leftovers:
-        text.append("Nothing left behind that the wizard could check." if unchecked else "✓ Nothing left behind.",
-                    style="yellow" if unchecked else "green")
+        tail = Text("Nothing left behind that the wizard could check.", style="yellow") if unchecked else (
+            Text("✓ Nothing left behind.", style="green"))
     elif not open_items:
-        text.append("✓ Everything left behind has been cleaned up.", style="green")
+        tail = Text("✓ Everything left behind has been cleaned up.", style="green")
     else:
-        text.append(f"Left behind ({len(open_items)}): azd down does not remove these", style="bold yellow")
-        text.append("\n  u or Enter cleans the selected one (each asks for its own typed confirmation)", style="dim")
+        tail = Text(f"Left behind ({len(open_items)}): azd down does not remove these", style="bold yellow")
+        tail.append("\n  u or Enter cleans the selected one (each asks for its own typed confirmation)", style="dim")
+    if not unchecked:
+        return tail
+    text = Text(f"Not checked ({len(unchecked)}): something may be left behind", style="bold yellow")
+    for item in unchecked:
+        text.append("\n  ! ", style="yellow")
+        text.append_text(plain(f"{item.what}: {item.why}"))
+        text.append("\n      check by hand: ", style="dim")
+        text.append_text(plain(item.command, "green"))
+    text.append("\n")
+    text.append_text(tail)
     return text
 
 
