@@ -346,6 +346,32 @@ async def test_azd_cannot_see_subscription(accel: Path) -> None:
     assert r.status == "fail" and "azd's sign-in cannot see" in r.detail
 
 
+class _RefusingSubscriptions(FakeSubscriptions):
+    def list_subscriptions(self) -> list[Subscription]:
+        # what the replayed Azure answers a read azd never made (an ARM 400 through azure-core)
+        raise RuntimeError("(requested interaction not found) \nCode: requested interaction not found")
+
+
+async def test_signin_match_that_could_not_list_subscriptions_is_a_warning_not_a_pass(accel: Path) -> None:
+    """"could not list" is not "same account": the check says it could not check, why, and how to
+    look by hand; az pointing elsewhere stays a failure on top."""
+    az_same = json.dumps({"id": SUB, "tenantId": TENANT, "name": "Dev"})
+    tools = FakeTools(answers={"az account show": (0, az_same)})
+    r = (await results_of(make_ctx(accel, tools=tools, ports=fake_ports(subscriptions=_RefusingSubscriptions())), "signin.match"))["signin.match"]
+    assert r.status == "warn", r
+    assert r.detail.startswith(f"could not check that azd's sign-in sees subscription {SUB} "
+                               "(listing azd's subscriptions failed: RuntimeError: (requested interaction not found)")
+    assert "az uses the same subscription" in r.detail
+    assert f"check by hand: az account show --subscription {SUB} -o table" in r.fix
+    offline = (await results_of(make_ctx(accel, tools=tools, no_ports=True), "signin.match"))["signin.match"]
+    assert offline.status == "warn" and "(no Azure access" in offline.detail
+    other = json.dumps({"id": "22222222-0000-0000-0000-000000000000", "tenantId": TENANT, "name": "Other"})
+    both = make_ctx(accel, tools=FakeTools(answers={"az account show": (0, other)}), ports=fake_ports(subscriptions=_RefusingSubscriptions()))
+    r = (await results_of(both, "signin.match"))["signin.match"]
+    assert r.status == "fail" and "az's active subscription is" in r.detail and "could not check" in r.detail
+    assert f"az account set --subscription {SUB}" in r.fix
+
+
 # -- project -------------------------------------------------------------------------------------
 async def test_azure_yaml_problems(accel: Path) -> None:
     assert (await results_of(make_ctx(accel), "project.azure_yaml"))["project.azure_yaml"].status == "pass"

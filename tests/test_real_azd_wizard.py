@@ -116,6 +116,11 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
     # build runs with provision progress off), and the app verify found, on the recorded image
     assert [(t["id"], t["status"]) for t in steps["deploy"]["targets"]] == [("service:app", "done")]
     assert steps["provision"]["targets"] == []
+    # preflight cannot list the subscriptions (the recording never did): signin.match says it could
+    # not check, as a warning, never a pass
+    preflight = {t["id"]: t for t in steps["preflight"]["targets"]}
+    assert preflight["check:signin.match"]["status"] == "warning", preflight["check:signin.match"]
+    assert "could not check that azd's sign-in sees subscription" in preflight["check:signin.match"]["detail"]
     checks = {c["id"]: c for c in summary["verify"]["checks"]}
     # real azd's just-deployed app is still starting: verify's warnings are counted as warnings
     counted = {key: sum(c["status"] == status for c in checks.values())
