@@ -214,9 +214,9 @@ WIZARD_VERDICTS = {  # scenario -> (run teardown too, failed step, target (a pat
     "insufficient-quota": (False, "provision", None, "quota"),
     "policy-disallowed": (False, "provision", r"resource:acrw7djqs5ah3wpg", "Azure Policy"),
     "remote-build-refused": (False, "deploy", r"service:app", "remote builds"),
-    # the diagnosis names the group by its ARM type, the teardown row by azd's display name
-    "resource-group-locked": (True, "teardown", r"resource:(Resource group|Microsoft\.Resources/resourceGroups)/rg-azdtest-d23239f",
-                              "could not be deleted"),
+    # Azure's error names the group by its ARM type, azd's line by its display name: the failure
+    # takes the id of the row the teardown step shows
+    "resource-group-locked": (True, "teardown", r"resource:Resource group/rg-azdtest-d23239f", "could not be deleted"),
     "sign-in-refused": (False, "preflight", r"check:signin\.azd", "signed in"),
 }
 
@@ -241,6 +241,10 @@ def test_plain_names_the_step_target_and_cause_of_real_failures(replay, scenario
     assert steps_of(summary)[step]["status"] == "failed"
     assert (failure["target"] is None) if target is None else re.fullmatch(target, failure["target"] or ""), failure
     assert words in failure["title"] and failure["cause"] and failure["fix"]
+    rows = steps_of(summary)[step]["targets"]
+    if failure["target"] and failure["target"].startswith("resource:") and rows:
+        # the failed row is the failure's target, and no second row names the same resource
+        assert [r["id"] for r in rows if r["status"] == "failed"] == [failure["target"]], rows
     assert not failure["title"].startswith("Unrecognised")
     assert done.stdout.rstrip().splitlines()[-1].startswith(f"{step} failed: ")
     assert [str(m) for m in session.proxy.misses_of("azd")] == []
