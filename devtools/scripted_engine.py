@@ -39,7 +39,7 @@ ENDPOINTS = {
     "backend_health": "https://ca-backend-demo.example.azurecontainerapps.io/api/v1/health",
 }
 CHECKS = (
-    ("azd-version", "azd version", "pass", "azd 1.18.0 (>= 1.11 required)", None),
+    ("azd-version", "azd version", "pass", "azd 1.31.2 (tested: 1.25.1–1.31.2)", None),
     ("azd-login", "Signed in to azd", "pass", "signed in as demo@example.com", None),
     ("docker", "Docker running", "pass", "docker 27.1 (needed to build 3 images)", None),
     ("terraform", "Terraform installed", "pass", "terraform 1.11.4", None),
@@ -275,7 +275,9 @@ class ScriptedEngine:
             "endpoints": dict(ENDPOINTS),
         }
         self.facts["endpoints"] = dict(ENDPOINTS)
-        return StepOutcome(StepStatus.DONE, detail=f"{len(checks)} checks passed")
+        from wizard.core.verify_report import count_text, report_counts
+
+        return StepOutcome(StepStatus.DONE, detail=count_text(report_counts(self.facts["verify"])))
 
     async def _teardown(self, step: StepId) -> StepOutcome:
         self.say(step, "$ azd down --force --purge -e dev")

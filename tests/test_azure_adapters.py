@@ -525,6 +525,26 @@ def test_soft_deleted_list_filtered_by_location_and_purge() -> None:
         adapter.purge_soft_deleted(AzureResource(id="/x", name="x", type="Microsoft.Storage/storageAccounts", resource_group=RG))
 
 
+def test_a_soft_deleted_list_azure_refuses_makes_the_listing_incomplete() -> None:
+    """Only an unregistered provider means "nothing of that kind"; any other error (the replay's
+    400 miss, a 403) is reported with its kind, and what was read is kept."""
+    from wizard.core.ports import IncompleteListing
+
+    transport = soft_deleted_transport()
+    transport.routes[("GET", r"/deletedConfigurationStores\?")] = [
+        (400, {"error": {"code": "requested interaction not found"}}, {})]
+    transport.routes[("GET", r"/deletedAccounts\?")] = [
+        (403, {"error": {"code": "AuthorizationFailed", "message": "no read on deletedAccounts"}}, {})]
+    adapter = ResourcesAdapter(FakeCredential(), SUB, transport=transport, poll_interval=0)
+    with pytest.raises(IncompleteListing) as raised:
+        adapter.list_soft_deleted("eastus2")
+    assert [r.name for r in raised.value.found] == ["kv-abc"]
+    assert raised.value.failed == {
+        "Microsoft.AppConfiguration/configurationStores": "HTTP 400 requested interaction not found",
+        "Microsoft.CognitiveServices/accounts": "HTTP 403 AuthorizationFailed: no read on deletedAccounts",
+    }
+
+
 # -- http (a loopback server, no network) -----------------------------------------------------------
 
 

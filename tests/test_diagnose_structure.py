@@ -163,3 +163,38 @@ def test_one_formatter_names_code_and_resource_everywhere() -> None:
     d = failure.to_dict()
     assert {"target", "cause", "fix", "evidence", "id"} <= d.keys()  # old keys kept
     assert d["code"] == "TasksOperationsNotAllowed" and d["resource"].endswith("/cr1")
+
+
+LOCKED = [  # real azd 1.31.2's `azd down` on a locked group (tests/fixtures/real-azd/failures), shortened
+    "Deleting resource group rg-demo",
+    "  (x) Failed: Failed deleting resource group rg-demo",
+    "",
+    "ERROR: deleting infrastructure: error deleting Azure resources: deleting resource groups: beginning resource group "
+    "deletion: DELETE https://management.azure.com/subscriptions/s/resourcegroups/rg-demo",
+    "-" * 80,
+    "RESPONSE 409: 409 Conflict",
+    "ERROR CODE: ScopeLocked",
+    "-" * 80,
+    '{"error": {"code": "ScopeLocked", "message": "The scope \'/subscriptions/s/resourcegroups/rg-demo\' cannot perform '
+    'delete operation because following scope(s) are locked."}}',
+]
+
+
+@pytest.mark.parametrize(("rows", "target"), [
+    ((), "resource:Resource group/rg-demo"),  # azd's own failed line is the row
+    (("resource:Resource group/rg-demo",), "resource:Resource group/rg-demo"),
+    (("resource:rg-demo",), "resource:Resource group/rg-demo"),  # the failed line comes first
+])
+def test_a_failure_takes_the_id_of_the_row_naming_the_same_resource(rows: tuple[str, ...], target: str) -> None:
+    """Azure's error names the group by its ARM type (Microsoft.Resources/resourceGroups), azd's line
+    by its display name: one resource, one target id, the row's (so the UI marks that row)."""
+    failure = diagnose("teardown", [Line(t) for t in LOCKED], exit_code=1, rows=rows)
+    assert failure.kb_id == "resource-group-deletion-blocked" and failure.target == target
+
+
+def test_a_row_of_another_type_with_the_same_name_is_not_the_failures() -> None:
+    error_only = LOCKED[3:]  # no failed line of azd's: only the rows the step showed
+    assert diagnose("teardown", [Line(t) for t in error_only], exit_code=1,
+                    rows=("resource:Key Vault/rg-demo",)).target == "resource:Microsoft.Resources/resourceGroups/rg-demo"
+    assert diagnose("teardown", [Line(t) for t in error_only], exit_code=1,
+                    rows=("resource:Key Vault/rg-demo", "resource:Resource group/rg-demo")).target == "resource:Resource group/rg-demo"

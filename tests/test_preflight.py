@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from wizard.core.ports import AzurePorts, ContainerAppInfo, Location, Subscription
 from wizard.core.preflight import CHECKS, PreflightContext, run_preflight
 from wizard.core.project import load_project
+from wizard.simulator.sample import copy_sample
 
 FIXTURES = Path(__file__).parent / "fixtures" / "preflight"
 SUB = "00000000-0000-0000-0000-000000000000"
@@ -225,8 +227,46 @@ async def test_results_are_masked(accel: Path) -> None:
 async def test_azd_missing_or_old(accel: Path) -> None:
     r = (await results_of(make_ctx(accel, azd=FakeAzd(version=None)), "tools.azd"))["tools.azd"]
     assert r.status == "fail" and "install-azd" in r.fix
-    r = (await results_of(make_ctx(accel, azd=FakeAzd(version="1.5.0")), "tools.azd"))["tools.azd"]
-    assert r.status == "fail" and "older than" in r.detail
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+async def test_azd_version_is_checked_against_the_tested_range(accel: Path, platform: str) -> None:
+    """The range is toolbox.yaml's (the releases the real-azd tests replay): older warns with what
+    may not work and this OS's upgrade command, newer passes with a note, in between passes."""
+    from wizard.core.preflight.toolbox import install_hint, tested_range
+
+    tested = tested_range("azd")
+    assert tested is not None and tested.text == "1.25.1–1.31.2"
+    tools = FakeTools(platform=platform)
+
+    async def check(version: str):
+        return (await results_of(make_ctx(accel, tools=tools, azd=FakeAzd(version=version)), "tools.azd"))["tools.azd"]
+
+    old = await check("azd version 1.24.3 (commit abc)")
+    assert old.status == "warn", old
+    assert "older than tested (1.25.1–1.31.2)" in old.detail and "may not work" in old.detail
+    assert "per-service rows" in old.detail  # which features
+    assert old.fix == f"upgrade azd: {install_hint('azd', platform)}"
+    for edge in ("1.25.1", "1.31.2", "1.28.0"):
+        r = await check(edge)
+        assert (r.status, r.detail) == ("pass", f"azd {edge} (tested: 1.25.1–1.31.2)")
+    new = await check("1.32.0")
+    assert (new.status, new.detail) == ("pass", "azd 1.32.0, newer than tested (1.31.2)")
+    ancient = await check("1.5.0")  # below the toolbox's min_version: azd lacks what the wizard runs
+    assert ancient.status == "fail" and ancient.detail == "azd 1.5.0 is too old: the wizard needs azd >= 1.11.0 (tested: 1.25.1–1.31.2)"
+    assert ancient.fix == old.fix
+
+
+def test_readme_states_the_tested_azd_range() -> None:
+    from wizard.core.preflight.toolbox import tested_range
+
+    tested = tested_range("azd")
+    assert tested is not None
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    oldest, newest = (".".join(map(str, v)) for v in (tested.oldest, tested.newest))
+    stated = set(re.findall(r"(\d+\.\d+\.\d+)\*{0,2} to \*{0,2}(\d+\.\d+\.\d+)", readme))
+    assert stated == {(oldest, newest)}, stated
+    assert "1.11 or newer" not in readme
 
 
 async def test_terraform_missing_old_and_not_needed(accel: Path, tmp_path: Path) -> None:
@@ -304,6 +344,32 @@ async def test_azd_cannot_see_subscription(accel: Path) -> None:
     values = dict(HEALTHY_ENV, AZURE_SUBSCRIPTION_ID="99999999-0000-0000-0000-000000000000")
     r = (await results_of(make_ctx(accel, values=values), "signin.match"))["signin.match"]
     assert r.status == "fail" and "azd's sign-in cannot see" in r.detail
+
+
+class _RefusingSubscriptions(FakeSubscriptions):
+    def list_subscriptions(self) -> list[Subscription]:
+        # what the replayed Azure answers a read azd never made (an ARM 400 through azure-core)
+        raise RuntimeError("(requested interaction not found) \nCode: requested interaction not found")
+
+
+async def test_signin_match_that_could_not_list_subscriptions_is_a_warning_not_a_pass(accel: Path) -> None:
+    """"could not list" is not "same account": the check says it could not check, why, and how to
+    look by hand; az pointing elsewhere stays a failure on top."""
+    az_same = json.dumps({"id": SUB, "tenantId": TENANT, "name": "Dev"})
+    tools = FakeTools(answers={"az account show": (0, az_same)})
+    r = (await results_of(make_ctx(accel, tools=tools, ports=fake_ports(subscriptions=_RefusingSubscriptions())), "signin.match"))["signin.match"]
+    assert r.status == "warn", r
+    assert r.detail.startswith(f"could not check that azd's sign-in sees subscription {SUB} "
+                               "(listing azd's subscriptions failed: RuntimeError: (requested interaction not found)")
+    assert "az uses the same subscription" in r.detail
+    assert f"check by hand: az account show --subscription {SUB} -o table" in r.fix
+    offline = (await results_of(make_ctx(accel, tools=tools, no_ports=True), "signin.match"))["signin.match"]
+    assert offline.status == "warn" and "(no Azure access" in offline.detail
+    other = json.dumps({"id": "22222222-0000-0000-0000-000000000000", "tenantId": TENANT, "name": "Other"})
+    both = make_ctx(accel, tools=FakeTools(answers={"az account show": (0, other)}), ports=fake_ports(subscriptions=_RefusingSubscriptions()))
+    r = (await results_of(both, "signin.match"))["signin.match"]
+    assert r.status == "fail" and "az's active subscription is" in r.detail and "could not check" in r.detail
+    assert f"az account set --subscription {SUB}" in r.fix
 
 
 # -- project -------------------------------------------------------------------------------------
@@ -530,3 +596,27 @@ async def test_project_tests(accel: Path) -> None:
     old = FakeTools(answers={"--version": (0, "Python 3.9.6")})
     r = (await results_of(make_ctx(accel, with_tests=True, tools=old), "tests.project"))["tests.project"]
     assert r.status == "fail" and "3.9" in r.detail
+
+
+@pytest.mark.parametrize(("printed", "warned", "shown"), [
+    ("azd version 1.24.3 (commit 0123abc)", True, "1.24.3"),
+    ("azd version 1.32.0 (commit 0123abc) (stable)", False, "1.32.0 (newer than tested (1.31.2))"),
+])
+async def test_readiness_warns_about_an_untested_azd_but_never_blocks(tmp_path: Path, printed: str, warned: bool, shown: str) -> None:
+    """The Project screen and `--plain` say the same as preflight: an older azd still runs."""
+    import sys
+
+    from wizard.core.backend import Backend
+    from wizard.core.readiness import probe_readiness
+
+    azd = tmp_path / "azd"
+    azd.write_text(f"#!{sys.executable}\nimport sys\nprint({printed!r})\n", encoding="utf-8")
+    azd.chmod(0o755)
+    project = load_project(copy_sample(tmp_path / "p"))
+    ready = await probe_readiness(project, Backend("azd", (str(azd),)), with_signin=False)
+    assert not ready.blocked and ready.azd.version == shown
+    assert bool(ready.azd.warning) is warned
+    if warned:
+        lines = ready.lines()
+        assert lines[0].startswith("! Azure Developer CLI (azd): 1.24.3")
+        assert "older than tested (1.25.1–1.31.2)" in lines[1] and lines[2].startswith("    upgrade: ")

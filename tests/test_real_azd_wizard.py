@@ -59,6 +59,11 @@ def runs(session: ReplaySession) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def last_run(session: ReplaySession) -> Path:
+    """The run finished last (run ids of one second sort by their random part)."""
+    return max(runs(session), key=lambda run: (run / "summary.json").stat().st_mtime_ns)
+
+
 def summary_of(run: Path) -> dict[str, Any]:
     return json.loads((run / "summary.json").read_text(encoding="utf-8"))
 
@@ -111,7 +116,19 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
     # build runs with provision progress off), and the app verify found, on the recorded image
     assert [(t["id"], t["status"]) for t in steps["deploy"]["targets"]] == [("service:app", "done")]
     assert steps["provision"]["targets"] == []
+    # preflight cannot list the subscriptions (the recording never did): signin.match says it could
+    # not check, as a warning, never a pass
+    preflight = {t["id"]: t for t in steps["preflight"]["targets"]}
+    assert preflight["check:signin.match"]["status"] == "warning", preflight["check:signin.match"]
+    assert "could not check that azd's sign-in sees subscription" in preflight["check:signin.match"]["detail"]
     checks = {c["id"]: c for c in summary["verify"]["checks"]}
+    # real azd's just-deployed app is still starting: verify's warnings are counted as warnings
+    counted = {key: sum(c["status"] == status for c in checks.values())
+               for key, status in (("passed", "pass"), ("warned", "warn"), ("failed", "fail"), ("skipped", "skip"))}
+    assert counted["warned"] > 0 and summary["verify"]["counts"] == counted
+    assert steps["verify"]["detail"] == f"{counted['passed']} passed, {counted['warned']} warned, 0 failed" + (
+        f", {counted['skipped']} skipped" if counted["skipped"] else "")
+    assert f"  verify: {steps['verify']['detail']}" in flow.stdout
     assert checks["exists:app"]["status"] == "pass" and "app-w7djqs5ah3wpg" in checks["exists:app"]["title"]
     assert checks["image:app"]["detail"].endswith("/webapp/app-azdtest-d23239f:azd-deploy-1775762551")
     assert summary["endpoints"]["app"] == "https://app-w7djqs5ah3wpg.wittyhill-8a009f22.eastus2.azurecontainerapps.io"
@@ -124,10 +141,24 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
 
     down = wizard(session, "teardown", "--plain", "--confirm", session.env_name)
     assert down.returncode == 0, down.stdout + down.stderr
-    assert "Nothing left behind." in down.stdout
+    # the recording cannot answer the soft-deleted lookups (azd never made them): each is said to be
+    # not checked, with Azure's answer and the az command, and nothing claims "nothing left behind"
+    assert "Nothing left behind." not in down.stdout
+    assert "Not checked (so something may be left behind):" in down.stdout
     teardown_run = runs(session)[-1]
     teardown = summary_of(teardown_run)
     assert teardown["ok"] is True and teardown["leftovers"] == []
+    assert [(u["what"], u["why"], u["command"]) for u in teardown["unchecked"]] == [
+        ("soft-deleted Key Vaults", "HTTP 400 requested interaction not found",
+         "az keyvault list-deleted --resource-type vault -o table"),
+        ("soft-deleted App Configuration stores", "HTTP 400 requested interaction not found",
+         "az appconfig list-deleted -o table"),
+        ("soft-deleted Cognitive Services / AI Foundry accounts", "HTTP 400 requested interaction not found",
+         "az cognitiveservices account list-deleted -o table"),
+    ]
+    for item in teardown["unchecked"]:
+        assert f"check by hand: {item['command']}" in down.stdout
+    assert "3 lookups could not run" in steps_of(teardown)["teardown"]["detail"]
     assert steps_of(teardown)["teardown"]["status"] == "done"
     assert_timed(steps_of(teardown)["teardown"])
     assert ("resource:Resource group/rg-azdtest-d23239f", "done") in [
@@ -141,13 +172,51 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
     keep_records(session, "plain")
 
 
+LOOKUP_FAULTS = {  # the wizard's teardown lookup Azure refuses -> (path, status, code, message, what is named)
+    "resources-400": (r"/resourcegroups/rg-azdtest-d23239f/resources$", 400, "BadRequest",
+                      "The request could not be processed.", "the resources in rg-azdtest-d23239f"),
+    "groups-403": (r"/resourcegroups$", 403, "AuthorizationFailed",
+                   "The client does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourceGroups/read'.",
+                   "the resource groups tagged azd-env-name=azdtest-d23239f"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(LOOKUP_FAULTS))
+def test_teardown_names_a_lookup_azure_refuses_and_still_runs_azd_down(replay, fault: str) -> None:
+    """Azure answers one of the wizard's teardown lookups with an HTTP error: the plan and the step say
+    which lookup failed, Azure's status, code and message, and the az command to look by hand; azd
+    down still runs (it finds its resources itself) and the exit code is azd down's; no traceback."""
+    path, status, code, message, what = LOOKUP_FAULTS[fault]
+    session = replay(mutate=mutations.quick_build_log)
+    assert wizard(session, *run_args(session)).returncode == 0
+    session.proxy.fail_reads("GET", path, status, code, message)
+    plan = wizard(session, "teardown", "--plain")  # no --confirm: the plan only
+    assert plan.returncode == 2 and "Traceback" not in plan.stderr, plan.stdout + plan.stderr
+    assert f"could not check {what}: HTTP {status} {code}: {message.rstrip('.')}; check by hand: az " in plan.stdout
+    assert "Nothing to delete" not in plan.stdout
+
+    down = wizard(session, "teardown", "--plain", "--confirm", session.env_name)
+    assert "Traceback" not in down.stderr, down.stderr
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "(✓) Done: Deleted resource group rg-azdtest-d23239f" in (last_run(session) / "raw.log").read_text(encoding="utf-8")
+    [warning] = [line for line in down.stdout.splitlines() if f"could not check {what}" in line and "azd down still runs" in line]
+    assert f"HTTP {status} {code}: {message.rstrip('.')}; check by hand: az " in warning
+    teardown = summary_of(last_run(session))
+    assert steps_of(teardown)["teardown"]["status"] == "done"
+    if fault == "groups-403":  # the leftover lookup after azd down is the same listing: not checked either
+        assert what in [u["what"] for u in teardown["unchecked"]]
+    assert "Nothing left behind." not in down.stdout
+    assert [str(m) for m in session.proxy.misses_of("azd")] == []
+    assert session.processes() == []
+
+
 WIZARD_VERDICTS = {  # scenario -> (run teardown too, failed step, target (a pattern), words of the title)
     "insufficient-quota": (False, "provision", None, "quota"),
     "policy-disallowed": (False, "provision", r"resource:acrw7djqs5ah3wpg", "Azure Policy"),
     "remote-build-refused": (False, "deploy", r"service:app", "remote builds"),
-    # the diagnosis names the group by its ARM type, the teardown row by azd's display name
-    "resource-group-locked": (True, "teardown", r"resource:(Resource group|Microsoft\.Resources/resourceGroups)/rg-azdtest-d23239f",
-                              "could not be deleted"),
+    # Azure's error names the group by its ARM type, azd's line by its display name: the failure
+    # takes the id of the row the teardown step shows
+    "resource-group-locked": (True, "teardown", r"resource:Resource group/rg-azdtest-d23239f", "could not be deleted"),
     "sign-in-refused": (False, "preflight", r"check:signin\.azd", "signed in"),
 }
 
@@ -172,6 +241,10 @@ def test_plain_names_the_step_target_and_cause_of_real_failures(replay, scenario
     assert steps_of(summary)[step]["status"] == "failed"
     assert (failure["target"] is None) if target is None else re.fullmatch(target, failure["target"] or ""), failure
     assert words in failure["title"] and failure["cause"] and failure["fix"]
+    rows = steps_of(summary)[step]["targets"]
+    if failure["target"] and failure["target"].startswith("resource:") and rows:
+        # the failed row is the failure's target, and no second row names the same resource
+        assert [r["id"] for r in rows if r["status"] == "failed"] == [failure["target"]], rows
     assert not failure["title"].startswith("Unrecognised")
     assert done.stdout.rstrip().splitlines()[-1].startswith(f"{step} failed: ")
     assert [str(m) for m in session.proxy.misses_of("azd")] == []

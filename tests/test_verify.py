@@ -115,7 +115,8 @@ async def test_after_provision_only_fails_on_placeholder_and_port(project: Proje
     assert http.calls == []
     assert by_id(report)["health:rtaudio-server"] == "skip"
     data = report.to_json()
-    assert data["ok"] is False and set(data) == {"ok", "checks", "endpoints", "telephony"}
+    assert data["ok"] is False and set(data) == {"ok", "counts", "checks", "endpoints", "telephony"}
+    assert data["counts"] == report.counts() and data["counts"]["failed"] == len(report.failures)
     assert {"id", "title", "status", "detail", "fix"} <= set(data["checks"][0])
     json.dumps(data)
 
@@ -259,6 +260,26 @@ async def test_telephony_disabled_is_a_warning(project: Project) -> None:
     assert report.ok and not report.telephony_enabled
     check = next(c for c in report.checks if c.id == "telephony")
     assert check.status == "warn" and check.title == "Telephony disabled" and "deploy-wizard phone" in (check.fix or "")
+
+
+async def test_warnings_are_counted_apart_from_passes(project: Project) -> None:
+    """A run with a warning is not "all passed": the summary counts passed, warned, failed apart
+    (the step's detail, summary.json's `verify.counts`, the plain report)."""
+    from wizard.core.verify_report import count_text, report_counts
+
+    http = FakeHttp({HEALTH: [HttpResult(200)], FRONT: [HttpResult(200)]})
+    report = await verify(project, ENV, ports(deployed(), http), poll_interval=0)
+    statuses = [c.status for c in report.checks]
+    assert "warn" in statuses and "pass" in statuses
+    counts = report.counts()
+    assert counts == {"passed": statuses.count("pass"), "warned": statuses.count("warn"),
+                      "failed": statuses.count("fail"), "skipped": statuses.count("skip")}
+    assert report.count_text().startswith(f"{counts['passed']} passed, {counts['warned']} warned, 0 failed")
+    assert f"checks: {report.count_text()}" in report.lines()
+    as_json = report.to_json()
+    assert report_counts(as_json) == counts
+    assert report_counts({k: v for k, v in as_json.items() if k != "counts"}) == counts  # older records
+    assert count_text({"passed": 2, "warned": 3, "failed": 0, "skipped": 0}) == "2 passed, 3 warned, 0 failed"
 
 
 async def test_telephony_number_not_owned_by_the_resource(project: Project) -> None:

@@ -18,6 +18,9 @@ the one of azd's `test/recording/proxy.go` and go-vcr in playback:
   azd will get, and use up nothing, so the recorded azd sequence stays whole; their misses are
   told apart (`client`); reads the cassette holds only in another shape are answered by
   views.py (`derived`);
+* a test may make some of the wizard's reads fail (`fail_reads`: an ARM error for a path pattern,
+  logged as `injected`), for failures of Azure that only the wizard would meet; azd's answers stay
+  as recorded;
 * `/token` on loopback is the remote-credential endpoint (identity.py); hosts that azd's recorder
   passes through to the network (sign-in, Graph, telemetry, update feed, experimentation) are
   answered 503 here and logged apart: nothing leaves the machine.
@@ -29,6 +32,7 @@ every thread, so nothing is left behind.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import socketserver
 import ssl
@@ -73,8 +77,8 @@ _NO_BODY_STATUS = {204, 304}
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request the proxy answered: how (`replayed`, `reused`, `derived`, `miss`, `token`, `passthrough`,
-    `local`), and to whom (`client`)."""
+    """One request the proxy answered: how (`replayed`, `reused`, `derived`, `miss`, `injected`, `token`,
+    `passthrough`, `local`), and to whom (`client`)."""
 
     kind: str
     method: str
@@ -136,6 +140,23 @@ def _replayed(interaction: Interaction) -> _Answer:
     return _Answer(code, reason, headers, interaction.response_body(), head_length)
 
 
+@dataclass(frozen=True)
+class ReadFault:
+    """The wizard's reads of `method` on a path matching `path` are answered with an ARM error."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    code: str
+    message: str
+
+    def answer(self) -> _Answer:
+        reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
+                  500: "Internal Server Error"}.get(self.status, "Error")
+        return _json_answer(self.status, reason, {"error": {"code": self.code, "message": self.message}},
+                            ("x-ms-failure-cause", "gateway"))
+
+
 class Hold:
     """Keeps one interaction's answer back until released: azd waits mid-command meanwhile."""
 
@@ -163,6 +184,7 @@ class ReplayProxy:
         self.exchanges: list[Exchange] = []
         self._used: set[int] = set()
         self._holds: dict[int, Hold] = {}
+        self._faults: list[ReadFault] = []
         self._lock = threading.Condition()
         hosts = {i.key.origin.split("://", 1)[1].rsplit(":", 1)[0] for i in cassette.interactions}
         self.certificate = tls.certificate_for(frozenset(hosts | {h for h, _ in PASSTHROUGH}))
@@ -234,6 +256,14 @@ class ReplayProxy:
             self._holds[interaction] = Hold(interaction)
             return self._holds[interaction]
 
+    def fail_reads(self, method: str, path: str, status: int, code: str, message: str) -> ReadFault:
+        """From now on, answer the wizard's `method` reads of paths matching the regex `path`
+        (case-insensitive) with ARM's error envelope; azd's requests are not affected."""
+        fault = ReadFault(method.upper(), re.compile(path, re.IGNORECASE), status, code, message)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
     def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Wait (without polling) until `condition()` holds after some exchange; False on timeout."""
         with self._lock:
@@ -283,6 +313,11 @@ class ReplayProxy:
         if client == "azd":
             interaction, reused = self._take(key)
         else:
+            with self._lock:
+                fault = next((f for f in self._faults if f.method == method and f.path.search(parts.path)), None)
+            if fault is not None:
+                self._log(Exchange("injected", method, url, fault.status, client=client))
+                return fault.answer()
             derived = self.views.answer(key)
             if derived is not None:
                 self._log(Exchange("derived", method, url, derived[0], client=client))

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from wizard.azure.credentials import ARM_SCOPE, AzureSetupError
-from wizard.core.ports import AzureResource
+from wizard.core.ports import AzureResource, IncompleteListing
 
 ARM = "https://management.azure.com"
 RESOURCES_API = "2021-04-01"
@@ -29,13 +29,16 @@ SOFT_DELETED = (
     ("providers/Microsoft.CognitiveServices/deletedAccounts", "2024-10-01", "Microsoft.CognitiveServices/accounts"),
 )
 _API_BY_TYPE = {deployed: api for _, api, deployed in SOFT_DELETED}
+# what ARM answers a list of a provider the subscription never registered: nothing can be soft-deleted
+UNREGISTERED_CODES = ("MissingSubscriptionRegistration", "InvalidResourceType", "NoRegisteredProviderFound",
+                      "SubscriptionNotRegistered")
 
 
 class ArmError(RuntimeError):
     def __init__(self, status: int, code: str, message: str) -> None:
         self.status = status
         self.code = code
-        super().__init__(f"{code or 'HTTP ' + str(status)}: {message}" if message else f"HTTP {status}")
+        super().__init__(f"{code or 'HTTP ' + str(status)}: {message}" if message else (code or f"HTTP {status}"))
 
 
 class ArmRest:
@@ -183,15 +186,19 @@ class ResourcesAdapter(_ArmAdapter):
             self._rest.wait(headers, timeout=self._timeout, interval=self._poll_interval)
 
     def list_soft_deleted(self, location: str | None = None) -> list[AzureResource]:
+        """Every soft-deleted resource of the purgeable kinds; a kind whose list fails (other than
+        for an unregistered provider) makes it raise IncompleteListing with what was read."""
         wanted = _norm_location(location) if location else None
         found: list[AzureResource] = []
+        failed: dict[str, str] = {}
         for path, api, deployed_type in SOFT_DELETED:
             try:
                 items = self._rest.pages(f"{self._sub()}/{path}", api)
             except ArmError as exc:
-                if exc.status in (400, 404) or exc.code in ("MissingSubscriptionRegistration", "InvalidResourceType"):
+                if exc.code in UNREGISTERED_CODES:
                     continue  # provider not registered: nothing of that kind can be soft-deleted
-                raise
+                failed[deployed_type] = f"HTTP {exc.status} {exc}"
+                continue
             for item in items:
                 props = item.get("properties") or {}
                 rid = str(item.get("id", ""))
@@ -208,6 +215,8 @@ class ResourcesAdapter(_ArmAdapter):
                         soft_delete=True,
                     )
                 )
+        if failed:
+            raise IncompleteListing(found, failed)
         return found
 
     def purge_soft_deleted(self, resource: AzureResource) -> None:

@@ -58,9 +58,16 @@ async def check_azd(engine: Engine) -> None:
         print("Not ready (nothing was run):", *(f"  {line}" for line in ready.lines()), sep="\n", file=sys.stderr)
         raise UsageError(engine.backend.unavailable)
     try:
-        await engine.azd.check_version()
+        version = await engine.azd.version()
     except AzdError as exc:
         raise UsageError(str(exc)) from None
+    from wizard.core.preflight.toolbox import version_note
+
+    note = version_note("azd", version, sys.platform)
+    if note is not None and note.standing == "unusable":
+        raise UsageError(f"{note.text}. {note.upgrade}")
+    if note is not None and note.standing == "older":  # runs, but says what may not work
+        print(f"warning: {note.text}; {note.upgrade}", file=sys.stderr)
 
 
 async def run_plain(options: RunOptions, backend: Backend, *, verbose: bool = False) -> int:

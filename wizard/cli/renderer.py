@@ -168,6 +168,11 @@ class PlainRenderer:
             took = format_duration(finished - started) if started and finished else ""
             icon = ICONS.get(step.get("status", ""), "•")
             self._write(f"  {icon} {step['id']:<12} {step.get('status', ''):<10} {took}")
+        verify = summary.get("verify")
+        if isinstance(verify, dict) and verify.get("checks"):
+            from wizard.core.verify_report import count_text, report_counts
+
+            self._write(f"  verify: {count_text(report_counts(verify))}")
         endpoints = summary.get("endpoints") or {}
         for name, url in endpoints.items():
             self._write(f"  endpoint {name}: {url}")

@@ -42,9 +42,9 @@ async def run_teardown_command(
     out.write("Teardown plan\n")
     out.writelines(f"  {line}\n" for line in plan.lines())
     if plan.nothing_to_delete:
-        leftovers = [_as_dict(x) for x in find_leftovers(engine.env_values, engine.ports, env=env)]
+        found = find_leftovers(engine.env_values, engine.ports, env=env)
         out.write(f"Nothing to delete for environment {env}: {plan.nothing_reason}.\n")
-        _print_leftovers(leftovers, out)
+        _print_leftovers([_as_dict(x) for x in found.items], [x.to_dict() for x in found.unchecked], out)
         await engine.finish()
         return EXIT_OK
     if confirm != env:
@@ -55,9 +55,10 @@ async def run_teardown_command(
     engine.subscribe(renderer)
     finished = await engine.run_step(StepId.TEARDOWN)
     leftovers = list(engine.facts.get("leftovers", []))
+    unchecked = list(engine.facts.get("unchecked", []))
     result = await engine.finish()
     if finished.status == "done":
-        _print_leftovers(leftovers, out)
+        _print_leftovers(leftovers, unchecked, out)
         if remove_local:
             folder = remove_local_environment(project.root, env)
             out.write(f"removed local folder {folder}\n")
@@ -68,9 +69,15 @@ def _as_dict(leftover: Leftover) -> dict[str, Any]:
     return {"name": leftover.name, "detail": leftover.detail, "manual_command": leftover.manual_command}
 
 
-def _print_leftovers(leftovers: list[dict[str, Any]], out: IO[str]) -> None:
+def _print_leftovers(leftovers: list[dict[str, Any]], unchecked: list[dict[str, Any]], out: IO[str]) -> None:
+    """What is left, and what could not be checked: "Nothing left behind." only when both are empty."""
+    if unchecked:
+        out.write("Not checked (so something may be left behind):\n")
+        for item in unchecked:
+            out.write(f"  - {item['what']}: {item['why']}\n")
+            out.write(f"      check by hand: {item['command']}\n")
     if not leftovers:
-        out.write("Nothing left behind.\n")
+        out.write("Nothing left behind that the wizard could check.\n" if unchecked else "Nothing left behind.\n")
         return
     out.write("Left behind (not deleted by azd down):\n")
     for item in leftovers:

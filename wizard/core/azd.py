@@ -19,11 +19,10 @@ from typing import Any
 
 from wizard.core.runner import capture
 
-MIN_AZD_VERSION = (1, 11, 0)
-
 
 class AzdError(Exception):
-    """azd is missing, too old, or a JSON command failed; `str()` is shown to the user."""
+    """azd is missing or a JSON command failed; `str()` is shown to the user. (How its version
+    stands against the tested releases: `version_note("azd", …)` of the toolbox.)"""
 
 
 _VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
@@ -121,19 +120,6 @@ class AzdClient:
         version = parse_version(out) or parse_version(err)
         if code != 0 or version is None:
             raise AzdError(f"`azd version` failed (exit {code}): {(err or out).strip()[:200]}")
-        return version
-
-    async def check_version(self) -> tuple[int, int, int]:
-        version = await self.version()
-        if version < MIN_AZD_VERSION:
-            import sys
-
-            from wizard.core.preflight.toolbox import install_hint  # the one install table
-
-            raise AzdError(
-                f"azd {format_version(version)} is too old; the wizard needs azd "
-                f">= {format_version(MIN_AZD_VERSION)}. Upgrade: {install_hint('azd', sys.platform)}"
-            )
         return version
 
     async def auth_status(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from wizard.core.events import Failure, Line
 from wizard.core.failure_facts import FailureFacts, doc_url_for, gather_facts
+from wizard.core.infra.types import arm_type_facts, arm_type_for_display
 from wizard.core.kb import (
     KnowledgeError,
     entry_by_id,
@@ -135,8 +136,13 @@ def analyse(
     line_targets: Iterable[str | None] = (),
     parser: OutputParser | None = None,
     done: Iterable[str] = (),
+    rows: Iterable[str] = (),
 ) -> Analysis:
-    """Core of `diagnose`, on plain strings; returns evidence as indices into `texts`."""
+    """Core of `diagnose`, on plain strings; returns evidence as indices into `texts`.
+
+    `rows`: the target ids the step already shows; a failure naming one of their resources (by
+    another spelling: its ARM type where the row has azd's display name) takes the row's id."""
+    line_targets = list(line_targets)
     if parser is None:
         parser = OutputParser(step)
         for text in texts:
@@ -171,6 +177,8 @@ def analyse(
         if t:
             last_line_target = t
     final_target = evidence_target or hinted or target or parser.current_target or last_line_target
+    shown = [m.target for m in failure_marks if m.target] + list(rows) + [t for t in line_targets if t]
+    final_target = _as_row(final_target, shown)
     for key, value in _target_parts(final_target).items():
         values.setdefault(key, value)
     if exit_code is not None:
@@ -306,6 +314,32 @@ def _structural_target(facts: FailureFacts, step: str, marks: Sequence[Mark]) ->
     return target
 
 
+def _resource_key(target: str) -> tuple[str | None, str] | None:
+    """`resource:<type>/<name>` -> (the ARM type, or the type as written lower-cased, or None for a
+    bare name; the name lower-cased); None for any other kind of target."""
+    kind, _, rest = target.partition(":")
+    if kind != "resource" or not rest:
+        return None
+    kind_text, _, name = rest.rpartition("/")
+    if not kind_text:
+        return None, name.lower()
+    arm = arm_type_facts(kind_text).get("arm_type") or arm_type_for_display(kind_text)
+    return str(arm or kind_text).lower(), name.lower()
+
+
+def _as_row(target: str | None, rows: Sequence[str]) -> str | None:
+    """The row (of `rows`, in order) that names the same resource as `target`, else `target`:
+    one resource has one target id, whichever way azd's output spelled its type."""
+    key = _resource_key(target) if target else None
+    if key is None or target in rows:
+        return target
+    for row in rows:
+        other = _resource_key(row)
+        if other is not None and other[1] == key[1] and (other[0] is None or key[0] is None or other[0] == key[0]):
+            return row
+    return target
+
+
 def _resource_target(facts: FailureFacts) -> str | None:
     if facts.tf_target:
         return facts.tf_target
@@ -392,15 +426,18 @@ def diagnose(
     target: str | None = None,
     exit_code: int | None = None,
     done: Iterable[str] = (),
+    rows: Iterable[str] = (),
 ) -> Failure:
     """The failure of `step`, from its (recent, masked) output lines. `done`: the steps that
-    already succeeded in this run (a deploy after a successful provision is not "not provisioned")."""
+    already succeeded in this run (a deploy after a successful provision is not "not provisioned");
+    `rows`: the target ids the step shows (the failure's target is one of them when it names the
+    same resource)."""
     step = str(step)
     try:
         texts = [line.text if isinstance(line, Line) else str(line) for line in lines]
         targets = [line.target if isinstance(line, Line) else None for line in lines]
         return analyse(
-            step, texts, target=target, exit_code=exit_code, line_targets=targets, done=done
+            step, texts, target=target, exit_code=exit_code, line_targets=targets, done=done, rows=rows
         ).failure
     except Exception as exc:  # a diagnosis must never take the wizard down
         return Failure(

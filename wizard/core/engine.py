@@ -230,7 +230,8 @@ class Engine:
         if result.returncode == 0:
             return result, None
         done = [s.value for s, st in self.steps.items() if st.status is StepStatus.DONE and s is not step]
-        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode, done=done)
+        rows = tuple(self.steps[step].targets)  # the failure names one of these when it is the same resource
+        failure = diagnose(step.value, list(recent), target=parser.current_target, exit_code=result.returncode, done=done, rows=rows)
         if failure.target:
             self.target(step, failure.target, TargetStatus.FAILED, "Failed")
         return result, failure

@@ -297,7 +297,7 @@ async def verify(engine: StepContext) -> StepOutcome:
             title=first.title,
         )
         return _outcome(StepStatus.FAILED, failure)
-    return _outcome(StepStatus.DONE, detail=f"{len(report.checks)} checks passed")
+    return _outcome(StepStatus.DONE, detail=report.count_text())
 
 
 async def teardown(engine: StepContext) -> StepOutcome:

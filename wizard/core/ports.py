@@ -142,7 +142,22 @@ class AzureResource:
     soft_delete: bool = False  # purged by `azd down --purge` (Key Vault, Cognitive, App Config)
 
 
+class IncompleteListing(Exception):
+    """A listing that read only some of its parts: `found` is what was read, `failed` maps each part
+    that could not be read (for soft-deleted resources: the ARM type) to why (code and message).
+    The caller must not take the listing as complete."""
+
+    def __init__(self, found: list[AzureResource], failed: dict[str, str]) -> None:
+        self.found = list(found)
+        self.failed = dict(failed)
+        super().__init__("; ".join(f"{part}: {why}" for part, why in self.failed.items()))
+
+
 class ResourcesPort(Protocol):
+    """Lookups raise on failure (an HTTP error, no sign-in); `list_soft_deleted` raises
+    `IncompleteListing` when only some kinds could be listed."""
+
+
     def resource_groups_tagged(self, tag: str, value: str) -> list[str]: ...
     def list_resource_group(self, resource_group: str) -> list[AzureResource]: ...
     def resource_group_exists(self, resource_group: str) -> bool: ...

@@ -25,8 +25,9 @@ class ToolStatus:
     why: str  # why the project needs it
     path: str | None = None
     version: str | None = None
-    problem: str | None = None  # missing, too old, not runnable; None when fine
+    problem: str | None = None  # missing, not runnable; None when fine
     install: str = ""  # the install (or upgrade) command for this OS, with its note
+    warning: str | None = None  # usable, but something may not work (azd older than tested)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +53,8 @@ class Readiness:
 
     @property
     def blocked(self) -> bool:
-        """No step may start: azd itself is missing, too old or not runnable."""
+        """No step may start: azd itself is missing, not runnable or below the toolbox's minimum
+        (older than the tested releases only warns)."""
         return not self.azd.ok
 
     @property
@@ -69,7 +71,10 @@ class Readiness:
         for tool in self.tools:
             if tool.ok:
                 found = " ".join(x for x in (tool.version, f"({tool.path})" if tool.path and not tool.version else None) if x)
-                out.append(f"✓ {tool.title}: {found or 'found'} — {tool.why}")
+                out.append(f"{'!' if tool.warning else '✓'} {tool.title}: {found or 'found'} — {tool.why}")
+                if tool.warning:
+                    out.append(f"    {tool.warning}")
+                    out.append(f"    upgrade: {tool.install}")
             else:
                 out.append(f"✗ {tool.title}: {tool.problem} — {tool.why}")
                 out.append(f"    install: {tool.install}")
@@ -112,8 +117,8 @@ async def probe_readiness(project: Project, backend: Backend, *, with_signin: bo
 
 
 async def _probe_azd(project: Project, backend: Backend, why: str, platform: str, with_signin: bool) -> tuple[ToolStatus, SignInState | None]:
-    from wizard.core.azd import MIN_AZD_VERSION, AzdClient, AzdError, format_version
-    from wizard.core.preflight.toolbox import install_hint, spec
+    from wizard.core.azd import AzdClient, AzdError, format_version
+    from wizard.core.preflight.toolbox import install_hint, spec, version_note
 
     title = spec("azd").title
     install = install_hint("azd", platform)
@@ -124,12 +129,15 @@ async def _probe_azd(project: Project, backend: Backend, why: str, platform: str
         version = await client.version()
     except AzdError as exc:
         return ToolStatus("azd", title, why, problem=str(exc), install=install), None
+    note = version_note("azd", version, platform)
     shown = format_version(version) + (" (simulator)" if backend.simulated else "")
+    if note is not None and note.standing == "newer":
+        shown += f" ({note.remark})"
     path = backend.azd_command[0] if not backend.simulated else None
-    if version < MIN_AZD_VERSION:
-        problem = f"{format_version(version)} is older than {format_version(MIN_AZD_VERSION)}"
-        return ToolStatus("azd", title, why, path=path, version=shown, problem=problem, install=install), None
-    status = ToolStatus("azd", title, why, path=path, version=shown)
+    if note is not None and note.standing == "unusable":
+        return ToolStatus("azd", title, why, path=path, version=shown, problem=note.text, install=install), None
+    warning = note.text if note is not None and note.standing == "older" else None
+    status = ToolStatus("azd", title, why, path=path, version=shown, install=install, warning=warning)
     if not with_signin:
         return status, None
     try:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.core.env_resources import env_resource_groups, provisioned
-from wizard.core.ports import AzurePorts, AzureResource
+from wizard.core.env_resources import ENV_TAG, env_resource_groups, provisioned
+from wizard.core.ports import AzurePorts, AzureResource, IncompleteListing, NotSignedIn
 from wizard.core.project import Project
 from wizard.core.records import last_done
 from wizard.core.step_state import StepOutcome
@@ -39,6 +39,51 @@ NOT_TOUCHED = (
 )
 
 
+# The soft-deleted kinds the wizard lists (the purge lists ARM has), and how to list each by hand.
+SOFT_DELETED_LOOKUPS = {
+    "Microsoft.KeyVault/vaults": ("soft-deleted Key Vaults", "az keyvault list-deleted --resource-type vault -o table"),
+    "Microsoft.CognitiveServices/accounts": (
+        "soft-deleted Cognitive Services / AI Foundry accounts", "az cognitiveservices account list-deleted -o table"),
+    "Microsoft.AppConfiguration/configurationStores": (
+        "soft-deleted App Configuration stores", "az appconfig list-deleted -o table"),
+}
+NO_AZURE_ACCESS = "no Azure access (sign in with deploy-wizard login, or install the Azure SDK extras)"
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A lookup that could not run or failed: what it would have told, why not, how to look by hand.
+
+    Where one exists, the wizard never says "nothing left": it says what it could not check."""
+
+    what: str  # "the resources in rg-dev", "soft-deleted Key Vaults"
+    why: str  # Azure's answer (HTTP status, code, message), or why the lookup could not run
+    command: str  # the az command that shows it
+
+    @property
+    def text(self) -> str:
+        return f"could not check {self.what}: {self.why.rstrip('. ')}; check by hand: {self.command}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"what": self.what, "why": self.why, "command": self.command}
+
+
+def lookup_error(exc: BaseException) -> str:
+    """Why a lookup failed, as one line: the HTTP status, Azure's code and message."""
+    if isinstance(exc, NotSignedIn):
+        return f"not signed in to Azure ({str(exc).strip() or 'azd auth login'})"
+    lines = str(exc).strip().splitlines()
+    text = (lines[0] if lines else type(exc).__name__)[:300]
+    status = getattr(exc, "status", None) or getattr(exc, "status_code", None)
+    if isinstance(status, int) and not text.startswith("HTTP ") and str(status) not in text:
+        text = f"HTTP {status} {text}"
+    return text
+
+
+def _groups_lookup(env: str) -> tuple[str, str]:
+    return f"the resource groups tagged {ENV_TAG}={env}", f"az group list --tag {ENV_TAG}={env} -o table"
+
+
 @dataclass(frozen=True)
 class TeardownPlan:
     env: str
@@ -48,8 +93,9 @@ class TeardownPlan:
     purged: tuple[AzureResource, ...]
     needs_preprovision: bool
     not_touched: tuple[str, ...] = NOT_TOUCHED
-    looked_up: bool = True  # the groups come from Azure (False: no Azure access, azd down finds them)
+    looked_up: bool = True  # the groups come from Azure (False: no Azure access or the lookup failed; azd down finds them)
     torn_down: bool = False  # this wizard's last teardown of the env came after its last provision
+    unchecked: tuple[Unchecked, ...] = ()  # lookups of the plan that failed (what will be deleted is then not all listed)
 
     @property
     def nothing_to_delete(self) -> bool:
@@ -76,8 +122,10 @@ class TeardownPlan:
             return out
         if not self.resource_groups:
             where = "no resource group tagged azd-env-name=" + self.env + " was found" if self.looked_up else (
-                "without Azure access the wizard cannot list them")
+                "the wizard could not list them" if self.unchecked else "without Azure access the wizard cannot list them")
             out.append(f"resource groups: {where}; azd down still runs and deletes whatever azd finds")
+        for item in self.unchecked:
+            out.append(f"{item.text} (azd down still deletes what azd finds)")
         for group in self.resource_groups:
             members = [r for r in self.resources if r.resource_group == group]
             out.append(f"resource group {group}  ({len(members)} resources)")
@@ -116,12 +164,27 @@ def needs_preprovision(project: Project) -> bool:
 
 
 def plan_teardown(project: Project, env: str, values: dict[str, str], ports: AzurePorts | None) -> TeardownPlan:
-    """What `azd down --force --purge` will delete, found the way azd finds it (env_resources)."""
-    groups = env_resource_groups(env, values, ports) if provisioned(values) else []
+    """What `azd down --force --purge` will delete, found the way azd finds it (env_resources).
+
+    Never raises for Azure: a lookup that fails is in `unchecked` (what, Azure's answer, the az
+    command), and a failed group lookup is never taken for "nothing to delete"."""
+    unchecked: list[Unchecked] = []
+    groups: list[str] = []
+    looked_up = ports is not None
+    if provisioned(values):
+        try:
+            groups = env_resource_groups(env, values, ports)
+        except Exception as exc:
+            looked_up = False
+            what, command = _groups_lookup(env)
+            unchecked.append(Unchecked(what, lookup_error(exc), command))
     resources: list[AzureResource] = []
     if ports is not None:
         for group in groups:
-            resources.extend(ports.resources.list_resource_group(group))
+            try:
+                resources.extend(ports.resources.list_resource_group(group))
+            except Exception as exc:
+                unchecked.append(Unchecked(f"the resources in {group}", lookup_error(exc), f"az resource list -g {group} -o table"))
     purged = tuple(r for r in resources if r.type in PURGED_TYPES)
     return TeardownPlan(
         env=env,
@@ -130,43 +193,100 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         resources=tuple(resources),
         purged=purged,
         needs_preprovision=needs_preprovision(project),
-        looked_up=ports is not None,
+        looked_up=looked_up,
         torn_down=last_done(project.root, env, ("provision", "teardown")) == "teardown",
+        unchecked=tuple(unchecked),
     )
 
 
+@dataclass(frozen=True)
+class Leftovers:
+    """What is still there after `azd down`, and the lookups that could not tell (`unchecked`):
+    "nothing left behind" holds only when both are empty."""
+
+    items: list[Leftover]
+    unchecked: list[Unchecked] = field(default_factory=list)
+
+    @property
+    def nothing_left(self) -> bool:
+        return not self.items and not self.unchecked
+
+
 def find_leftovers(
-    values: dict[str, str], ports: AzurePorts | None, numbers: list[str] | None = None, *, env: str | None = None
-) -> list[Leftover]:
-    """What is still there after `azd down`: the same lookup as the plan, and what azd never deletes."""
+    values: dict[str, str], ports: AzurePorts | None, numbers: list[str] | None = None, *, env: str | None = None,
+    unchecked: list[Unchecked] | None = None,
+) -> Leftovers:
+    """What is still there after `azd down`: the same lookup as the plan, and what azd never deletes.
+
+    Never raises for Azure: each lookup that cannot run (no Azure access) or fails is reported in
+    `unchecked` with the az command that checks it by hand. `unchecked` (in): lookups that
+    already failed before (the phone numbers, listed before azd down)."""
     found: list[Leftover] = []
-    if env and ports is not None and provisioned(values):
-        for group in env_resource_groups(env, values, ports):
-            found.append(
-                Leftover("resource-group", group, f"resource group tagged azd-env-name={env}, still there after azd down",
-                         confirm=group)
-            )
+    missed: list[Unchecked] = list(unchecked or [])
+
+    def cannot(what: str, why: str, command: str) -> None:
+        missed.append(Unchecked(what, why, command))
+
+    if env and provisioned(values):
+        what, command = _groups_lookup(env)
+        if ports is None:
+            cannot(what, NO_AZURE_ACCESS, command)
+        else:
+            try:
+                groups = env_resource_groups(env, values, ports)
+            except Exception as exc:
+                cannot(what, lookup_error(exc), command)
+                groups = []
+            for group in groups:
+                found.append(
+                    Leftover("resource-group", group, f"resource group tagged azd-env-name={env}, still there after azd down",
+                             confirm=group)
+                )
     state_rg = values.get("RS_RESOURCE_GROUP")
-    if state_rg and ports is not None and ports.resources.resource_group_exists(state_rg):
-        found.append(
-            Leftover(
-                "state-rg",
-                state_rg,
-                "terraform remote state (created outside terraform, so azd down keeps it)",
-                confirm=state_rg,
-            )
-        )
-    if ports is not None:
-        for resource in ports.resources.list_soft_deleted(values.get("AZURE_LOCATION")):
+    if state_rg:
+        what, command = f"the terraform state resource group {state_rg}", f"az group exists -n {state_rg}"
+        exists = False
+        if ports is None:
+            cannot(what, NO_AZURE_ACCESS, command)
+        else:
+            try:
+                exists = ports.resources.resource_group_exists(state_rg)
+            except Exception as exc:
+                cannot(what, lookup_error(exc), command)
+        if exists:
             found.append(
                 Leftover(
-                    "soft-deleted",
-                    resource.name,
-                    f"soft-deleted {PURGED_TYPES.get(resource.type, resource.type)}: its name stays taken until purged",
-                    confirm=resource.name,
-                    resource=resource,
+                    "state-rg",
+                    state_rg,
+                    "terraform remote state (created outside terraform, so azd down keeps it)",
+                    confirm=state_rg,
                 )
             )
+    soft_deleted: list[AzureResource] = []
+    if ports is None:
+        for what, command in SOFT_DELETED_LOOKUPS.values():
+            cannot(what, NO_AZURE_ACCESS, command)
+    else:
+        try:
+            soft_deleted = ports.resources.list_soft_deleted(values.get("AZURE_LOCATION"))
+        except IncompleteListing as partial:
+            soft_deleted = partial.found
+            for arm_type, why in partial.failed.items():
+                what, command = SOFT_DELETED_LOOKUPS.get(arm_type, (f"soft-deleted {arm_type}", "az resource list -o table"))
+                cannot(what, why, command)
+        except Exception as exc:
+            for what, command in SOFT_DELETED_LOOKUPS.values():
+                cannot(what, lookup_error(exc), command)
+    for resource in soft_deleted:
+        found.append(
+            Leftover(
+                "soft-deleted",
+                resource.name,
+                f"soft-deleted {PURGED_TYPES.get(resource.type, resource.type)}: its name stays taken until purged",
+                confirm=resource.name,
+                resource=resource,
+            )
+        )
     for number in numbers or []:
         found.append(
             Leftover("phone-number", number, "purchased phone number: keeps billing monthly until released", confirm=f"release {number}")
@@ -183,7 +303,22 @@ def find_leftovers(
                 manual_command=f"az ad app delete --id $(az ad app list --display-name {app} --query '[0].appId' -o tsv)",
             )
         )
-    return found
+    return Leftovers(found, missed)
+
+
+def list_phone_numbers(values: dict[str, str], ports: AzurePorts | None) -> tuple[list[str], list[Unchecked]]:
+    """The numbers bought on the environment's ACS resource (read before azd down deletes it)."""
+    endpoint = values.get("ACS_ENDPOINT")
+    if not endpoint:
+        return [], []
+    what = f"the phone numbers of {endpoint}"
+    command = "az communication phonenumber list --connection-string \"<the ACS resource's connection string>\" -o table"
+    if ports is None:
+        return [], [Unchecked(what, NO_AZURE_ACCESS, command)]
+    try:
+        return [n.number for n in ports.phone_numbers_for(endpoint).list_numbers()], []
+    except Exception as exc:
+        return [], [Unchecked(what, lookup_error(exc), command)]
 
 
 def cleanup(leftover: Leftover, ports: AzurePorts, *, typed: str, phone_endpoint: str | None = None) -> str:
@@ -226,17 +361,13 @@ async def run_teardown_step(engine: StepContext) -> StepOutcome:
     values = dict(engine.env_values)
     plan = plan_teardown(engine.project, engine.env_name or "", values, engine.ports)
     engine.facts["teardown_plan"] = plan.lines()
-    numbers: list[str] = []
-    endpoint = values.get("ACS_ENDPOINT")
-    if endpoint and engine.ports is not None:
-        try:
-            numbers = [n.number for n in engine.ports.phone_numbers_for(endpoint).list_numbers()]
-        except Exception:
-            numbers = []
+    for item in plan.unchecked:
+        engine.notice(step, "warning", f"{item.text}; azd down still runs and deletes what azd finds")
     if plan.nothing_to_delete:
         engine.say(step, f"Nothing to delete for environment {plan.env}: {plan.nothing_reason}.")
-        engine.facts["leftovers"] = [_leftover_dict(x) for x in find_leftovers(values, engine.ports, env=plan.env)]
+        _record_leftovers(engine, step, find_leftovers(values, engine.ports, env=plan.env), notify=False)
         return StepOutcome(StepStatus.DONE, detail="nothing to delete")
+    numbers, phone_unchecked = list_phone_numbers(values, engine.ports)
     if plan.needs_preprovision:
         result, failure = await engine.stream(step, engine.azd.hooks_run_argv("preprovision"))
         if result.cancelled or engine.cancelled:
@@ -249,11 +380,25 @@ async def run_teardown_step(engine: StepContext) -> StepOutcome:
     if failure is not None:
         return StepOutcome(StepStatus.FAILED, failure)
     engine.refresh_env_values()
-    leftovers = find_leftovers(values, engine.ports, numbers, env=plan.env)
-    engine.facts["leftovers"] = [_leftover_dict(x) for x in leftovers]
-    for leftover in leftovers:
-        engine.notice(step, "warning", f"left behind: {leftover.name} — {leftover.detail}")
-    return StepOutcome(StepStatus.DONE, detail=f"{len(plan.resources)} resources deleted, {len(leftovers)} left behind")
+    leftovers = find_leftovers(values, engine.ports, numbers, env=plan.env, unchecked=phone_unchecked)
+    _record_leftovers(engine, step, leftovers, notify=True)
+    deleted = f"{len(plan.resources)} resources deleted" if not plan.unchecked and plan.looked_up else (
+        "azd down deleted what it found (the wizard could not list it all)")
+    left = f"{len(leftovers.items)} left behind"
+    if leftovers.unchecked:
+        left += f", {len(leftovers.unchecked)} lookups could not run (so not known to be clean)"
+    return StepOutcome(StepStatus.DONE, detail=f"{deleted}, {left}")
+
+
+def _record_leftovers(engine: StepContext, step: StepId, leftovers: Leftovers, *, notify: bool) -> None:
+    """Into the run's facts (summary.json): what is left, and what could not be checked; warnings."""
+    engine.facts["leftovers"] = [_leftover_dict(x) for x in leftovers.items]
+    engine.facts["unchecked"] = [x.to_dict() for x in leftovers.unchecked]
+    if notify:
+        for leftover in leftovers.items:
+            engine.notice(step, "warning", f"left behind: {leftover.name} — {leftover.detail}")
+    for item in leftovers.unchecked:
+        engine.notice(step, "warning", item.text)
 
 
 def _leftover_dict(leftover: Leftover) -> dict[str, object]:

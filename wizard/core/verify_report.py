@@ -48,12 +48,25 @@ class VerifyReport:
     def failures(self) -> list[VerifyCheck]:
         return [c for c in self.checks if c.status == "fail"]
 
+    def counts(self) -> dict[str, int]:
+        """How many checks passed, warned, failed and were skipped: each counted apart (a warning
+        is not a pass)."""
+        keys = {"pass": "passed", "warn": "warned", "fail": "failed", "skip": "skipped"}
+        counts = dict.fromkeys(keys.values(), 0)
+        for check in self.checks:
+            counts[keys.get(check.status, "skipped")] += 1
+        return counts
+
+    def count_text(self) -> str:
+        return count_text(self.counts())
+
     def for_target(self, target: str) -> list[VerifyCheck]:
         return [c for c in self.checks if c.target == target]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "counts": self.counts(),
             "checks": [c.to_dict() for c in self.checks],
             "endpoints": dict(self.endpoints),
             "telephony": {"enabled": self.telephony_enabled, "detail": self.telephony_detail},
@@ -66,6 +79,7 @@ class VerifyReport:
         """A plain-text rendering (one line per check, endpoints, telephony)."""
         marks = {"pass": "ok  ", "warn": "warn", "fail": "FAIL", "skip": "skip"}
         out = [f"[{marks.get(c.status, c.status)}] {c.target}: {c.title}" + (f" - {c.detail}" if c.detail else "") for c in self.checks]
+        out.append(f"checks: {self.count_text()}")
         for check in self.failures:
             if check.fix:
                 out.append(f"fix {check.target}: {check.fix}")
@@ -73,6 +87,22 @@ class VerifyReport:
             out.append(f"endpoint {name}: {url}")
         out.append(f"telephony: {'enabled' if self.telephony_enabled else 'disabled'} ({self.telephony_detail})")
         return out
+
+
+def report_counts(report: dict[str, Any]) -> dict[str, int]:
+    """The counts of a report as JSON (summary.json's `verify`), from its checks when it has none."""
+    counts = report.get("counts")
+    if isinstance(counts, dict):
+        return {str(k): int(v) for k, v in counts.items()}
+    checks = [c for c in report.get("checks", []) if isinstance(c, dict)]
+    rebuilt = VerifyReport([VerifyCheck(str(c.get("id", "")), str(c.get("target", "")), str(c.get("status", "")), "") for c in checks])
+    return rebuilt.counts()
+
+
+def count_text(counts: dict[str, int]) -> str:
+    """`3 passed, 2 warned, 0 failed` (and `, 1 skipped` when any was)."""
+    text = f"{counts.get('passed', 0)} passed, {counts.get('warned', 0)} warned, {counts.get('failed', 0)} failed"
+    return text + (f", {counts['skipped']} skipped" if counts.get("skipped") else "")
 
 
 def short_error(exc: BaseException) -> str:

@@ -10,7 +10,15 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.core.teardown import Leftover, cleanup, find_leftovers, plan_teardown
+from wizard.core.ports import IncompleteListing
+from wizard.core.teardown import (
+    Leftover,
+    Leftovers,
+    Unchecked,
+    cleanup,
+    find_leftovers,
+    plan_teardown,
+)
 
 KIND_TITLES = {
     "resource-group": "resource group still there",
@@ -47,11 +55,16 @@ def leftovers_from_facts(items: list[dict[str, Any]]) -> list[Leftover]:
     return found
 
 
-async def read_plan(engine: Any, env: str) -> tuple[Any, list[Leftover]]:
+def unchecked_from_facts(items: list[dict[str, Any]]) -> list[Unchecked]:
+    """The engine's `facts['unchecked']` (lookups that could not run or failed) back as objects."""
+    return [Unchecked(str(i.get("what") or ""), str(i.get("why") or ""), str(i.get("command") or "")) for i in items]
+
+
+async def read_plan(engine: Any, env: str) -> tuple[Any, Leftovers]:
     """The teardown plan and, when there is nothing to delete, what is still left behind."""
     values = dict(engine.env_values)
     plan = await asyncio.to_thread(plan_teardown, engine.project, env, values, engine.ports)
-    leftovers: list[Leftover] = []
+    leftovers = Leftovers([])
     if plan.nothing_to_delete:
         numbers = await list_numbers(values, engine.ports)
         leftovers = await asyncio.to_thread(lambda: find_leftovers(values, engine.ports, numbers, env=env))
@@ -85,7 +98,11 @@ def clean_leftover(leftover: Leftover, ctx: TeardownContext, typed: str) -> str:
     if ctx.ports is None:
         raise ValueError("no Azure access: clean it up in the portal or with the Azure CLI")
     if leftover.kind == "soft-deleted" and leftover.resource is None:
-        resource = next((r for r in ctx.ports.resources.list_soft_deleted(None) if r.name == leftover.name), None)
+        try:
+            listed = ctx.ports.resources.list_soft_deleted(None)
+        except IncompleteListing as partial:  # the other kinds' lists do not matter here
+            listed = partial.found
+        resource = next((r for r in listed if r.name == leftover.name), None)
         if resource is None:
             return f"{leftover.name} is no longer soft-deleted: nothing to purge"
         leftover = Leftover(leftover.kind, leftover.name, leftover.detail, leftover.confirm, leftover.manual_command, resource)

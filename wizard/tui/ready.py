@@ -30,7 +30,10 @@ def readiness_text(readiness: Readiness | None, *, checking: bool = False) -> Te
     width = max(len(t.title) for t in readiness.tools) + 2
     for tool in readiness.tools:
         text.append("\n ")
-        text.append("✓ " if tool.ok else "✗ ", style="green" if tool.ok else "bold red")
+        if not tool.ok:
+            text.append("✗ ", style="bold red")
+        else:
+            text.append("! " if tool.warning else "✓ ", style="bold yellow" if tool.warning else "green")
         text.append(f"{tool.title:<{width}}", style="bold")
         if tool.ok:
             text.append(tool.version or tool.path or "found")
@@ -39,6 +42,11 @@ def readiness_text(readiness: Readiness | None, *, checking: bool = False) -> Te
         text.append(f"  {tool.why}", style="dim")
         if not tool.ok:
             text.append("\n     install: ", style="dim")
+            text.append(tool.install, style="green")
+        elif tool.warning:
+            text.append("\n     ")
+            text.append_text(plain(tool.warning, "yellow"))
+            text.append("\n     upgrade: ", style="dim")
             text.append(tool.install, style="green")
     if readiness.signin is not None:
         state = readiness.signin.signed_in

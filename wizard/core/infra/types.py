@@ -39,6 +39,22 @@ def _avm() -> dict[str, str]:
     return {path: arm for arm, row in _table().get("types", {}).items() for path in (row or {}).get("avm", [])}
 
 
+@functools.cache
+def _by_display() -> dict[str, str]:
+    """azd's display names (and purge names) of a type, lower-cased -> the ARM type."""
+    found: dict[str, str] = {}
+    for arm, row in _table().get("types", {}).items():
+        for key in ("display", "purge"):
+            if (row or {}).get(key):
+                found.setdefault(str(row[key]).lower(), arm)
+    return found
+
+
+def arm_type_for_display(display: str) -> str | None:
+    """`Resource group` (as azd prints it) -> Microsoft.Resources/resourceGroups; None when unknown."""
+    return _by_display().get(display.strip().lower())
+
+
 def arm_type_for_azurerm(tf_type: str) -> str | None:
     return _azurerm().get(tf_type)
 

@@ -60,12 +60,15 @@ async def check_same_account(ctx: PreflightContext) -> Outcome:
     fixes: list[str] = []
     serious = False
     env_tenant = ctx.env_values.get("AZURE_TENANT_ID")
+    unchecked: str | None = None  # why azd's view could not be checked: then this is no pass
     # azd's view: can azd's credential see the environment's subscription?
-    if ctx.ports is not None:
+    if ctx.ports is None:
+        unchecked = "no Azure access (sign in, or install the Azure SDK extras)"
+    else:
         try:
             subs = await asyncio.to_thread(ctx.ports.subscriptions.list_subscriptions)
         except Exception as exc:
-            notes.append(f"could not list azd's subscriptions ({type(exc).__name__})")
+            unchecked = f"listing azd's subscriptions failed: {_short(exc)}"
         else:
             match = next((s for s in subs if s.id.lower() == env_sub.lower()), None)
             if match is None:
@@ -95,7 +98,20 @@ async def check_same_account(ctx: PreflightContext) -> Outcome:
             notes.append(f"az uses the same subscription{' and tenant' if env_tenant else ''}")
     else:
         notes.append("az not signed in; only azd compared")
+    # facts for the fix planner (az account set) only when az itself points elsewhere
+    data = {"subscription": env_sub, "tenant": env_tenant} if problems else None
+    if unchecked is not None:  # not a pass: the check could not see what it checks
+        problems.append(f"could not check that azd's sign-in sees subscription {env_sub} ({unchecked})")
+        fixes.append(f"check by hand: az account show --subscription {env_sub} -o table (az signed in as azd is), "
+                     "then run preflight again")
     if problems:
-        return Outcome(FAIL if serious else WARN, "; ".join(problems), "; ".join(fixes),
-                       data={"subscription": env_sub, "tenant": env_tenant})
+        detail = "; ".join(problems if data is not None else problems + notes)
+        return Outcome(FAIL if serious else WARN, detail, "; ".join(fixes), data=data)
     return Outcome(PASS, "; ".join(notes) or f"subscription {env_sub}")
+
+
+def _short(exc: BaseException) -> str:
+    """An error as one bounded line: its type when it says nothing else."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0][:200] if lines else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -6,6 +6,7 @@ plain path all ask here, so "azd is missing, install it with …" reads the same
     needs = tool_needs(project)                 # {"azd": ToolNeed(...), "terraform": ...}
     install_command("azd", "darwin")            # "brew tap azure/azd && brew install azd"
     install_hint("docker", "linux")             # the command and what to do after it
+    version_note("azd", (1, 20, 0), "linux")    # older than the tested releases: what may break, how to upgrade
 """
 
 from __future__ import annotations
@@ -33,6 +34,31 @@ _SHELL_CHARS = re.compile(r"[|&;<>$`]")
 
 
 @dataclass(frozen=True)
+class TestedRange:
+    """The releases of a tool tested end to end, and what may not work on an older one."""
+
+    oldest: tuple[int, ...]
+    newest: tuple[int, ...]
+    older_may_break: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{_dotted(self.oldest)}–{_dotted(self.newest)}"
+
+
+@dataclass(frozen=True)
+class VersionNote:
+    """Where a found version stands against the tested range: `unusable` (below `min_version`: the
+    wizard cannot run it), `older` (a warning, with the upgrade command), `newer` (fine, with a
+    note) or `tested`."""
+
+    standing: str  # unusable | older | tested | newer
+    remark: str  # "newer than tested (1.31.2)": what to show beside the version
+    text: str  # the whole sentence
+    upgrade: str = ""
+
+
+@dataclass(frozen=True)
 class ToolSpec:
     name: str
     title: str
@@ -41,6 +67,7 @@ class ToolSpec:
     note: dict[str, str] = field(default_factory=dict)
     min_version: tuple[int, ...] | None = None
     rules: tuple[dict[str, Any], ...] = ()
+    tested: TestedRange | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,19 @@ def _version(raw: object) -> tuple[int, ...] | None:
     return tuple(int(part) for part in str(raw).split("."))
 
 
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
+
+
+def _tested(raw: Any) -> TestedRange | None:
+    if raw is None:
+        return None
+    oldest, newest = _version(raw["oldest"]), _version(raw["newest"])
+    if oldest is None or newest is None or oldest > newest:
+        raise ValueError(f"toolbox.yaml: tested range {raw!r} is not oldest <= newest")
+    return TestedRange(oldest, newest, " ".join(str(raw.get("older_may_break", "")).split()))
+
+
 @lru_cache(maxsize=1)
 def tool_specs() -> dict[str, ToolSpec]:
     """Every tool of `toolbox.yaml`, checked when first loaded (a bad table fails loudly)."""
@@ -107,6 +147,7 @@ def tool_specs() -> dict[str, ToolSpec]:
             note={str(k): str(v) for k, v in (raw.get("note") or {}).items()},
             min_version=_version(raw.get("min_version")),
             rules=tuple(raw.get("needed_when") or ()),
+            tested=_tested(raw.get("tested")),
         )
         for rule in specs[name].rules:
             kind = next(iter(rule))
@@ -147,6 +188,39 @@ def install_argv(tool: str, platform: str) -> list[str]:
     if not _SHELL_CHARS.search(command):
         return shlex.split(command)
     return ["cmd", "/c", command] if platform_key(platform) == "win32" else ["sh", "-c", command]
+
+
+def tested_range(tool: str) -> TestedRange | None:
+    """The releases of `tool` tested end to end (toolbox.yaml `tested`), None when not stated."""
+    table = tool_specs().get(tool)
+    return table.tested if table else None
+
+
+def version_note(tool: str, version: tuple[int, ...], platform: str) -> VersionNote | None:
+    """How `version` of `tool` stands against its tested range (None: the table states no range).
+
+    Below `min_version`: unusable; older than the oldest tested: what may not work and the upgrade
+    command for this OS; newer than the newest: fine, noted as newer than tested; in between: tested.
+    """
+    tested = tested_range(tool)
+    if tested is None:
+        return None
+    found = _dotted(tuple(version))
+    floor = spec(tool).min_version
+    if floor is not None and tuple(version) < floor:
+        return VersionNote("unusable", f"too old (tested: {tested.text})",
+                           f"{tool} {found} is too old: the wizard needs {tool} >= {_dotted(floor)} (tested: {tested.text})",
+                           f"upgrade {tool}: {install_hint(tool, platform)}")
+    if tuple(version) < tested.oldest:
+        remark = f"older than tested ({tested.text})"
+        may_break = f": {tested.older_may_break} may not work" if tested.older_may_break else ""
+        return VersionNote("older", remark, f"{tool} {found} is {remark}{may_break}",
+                           f"upgrade {tool}: {install_hint(tool, platform)}")
+    if tuple(version) > tested.newest:
+        remark = f"newer than tested ({_dotted(tested.newest)})"
+        return VersionNote("newer", remark, f"{tool} {found}, {remark}")
+    remark = f"tested: {tested.text}"
+    return VersionNote("tested", remark, f"{tool} {found} ({remark})")
 
 
 def missing_text(tool: str, platform: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from wizard.core.azd import MIN_AZD_VERSION
 from wizard.core.preflight.common import (
     fmt_version,
     project_venv_python,
@@ -15,7 +14,14 @@ from wizard.core.preflight.common import (
     version_tuple,
 )
 from wizard.core.preflight.model import FAIL, PASS, SKIP, WARN, Outcome, PreflightContext
-from wizard.core.preflight.toolbox import ToolNeed, install_hint, read_tool_facts, spec, tool_needs
+from wizard.core.preflight.toolbox import (
+    ToolNeed,
+    install_hint,
+    read_tool_facts,
+    spec,
+    tool_needs,
+    version_note,
+)
 
 
 def _install(ctx: PreflightContext, tool: str) -> str:
@@ -51,7 +57,12 @@ async def check_azd(ctx: PreflightContext) -> Outcome:
     version = version_tuple(version_text)
     if version is None:
         return Outcome(WARN, f"could not read azd's version from {version_text!r}")
-    return _at_least(ctx, "azd", version, MIN_AZD_VERSION)
+    note = version_note("azd", version, ctx.tools.platform)
+    if note is None:  # the toolbox states no tested range
+        return Outcome(PASS, f"azd {fmt_version(version)}")
+    if note.standing in ("unusable", "older"):
+        return Outcome(FAIL if note.standing == "unusable" else WARN, note.text, note.upgrade)
+    return Outcome(PASS, note.text)
 
 
 async def check_terraform(ctx: PreflightContext) -> Outcome:

@@ -6,7 +6,7 @@ Nothing is deleted before the name is typed; a wrong name deletes nothing and sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import work
@@ -18,9 +18,14 @@ from textual.widgets import Button, DataTable, Input, Static
 from wizard.core.events import Event, LinesReceived, RunFinished, StepFinished, TargetChanged
 from wizard.core.project import list_environments
 from wizard.core.steps import StepId
-from wizard.core.teardown import Leftover
+from wizard.core.teardown import Leftover, Unchecked
 from wizard.tui.format import masked_error, plain
-from wizard.tui.leftover_actions import KIND_TITLES, TeardownContext, leftovers_from_facts
+from wizard.tui.leftover_actions import (
+    KIND_TITLES,
+    TeardownContext,
+    leftovers_from_facts,
+    unchecked_from_facts,
+)
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.widgets.log_view import LOG_BINDINGS, LogView
 from wizard.tui.widgets.target_table import TargetTable
@@ -48,14 +53,27 @@ def deleted_text(lines: list[str], detail: str) -> Text:
     return text
 
 
-def leftovers_text(leftovers: list[Leftover], cleaned: dict[str, str]) -> Text:
-    if not leftovers:
-        return Text("✓ Nothing left behind.", style="green")
+def leftovers_text(leftovers: list[Leftover], cleaned: dict[str, str], unchecked: Sequence[Unchecked] = ()) -> Text:
+    """What is left, and what could not be checked: "Nothing left behind" only when both are empty."""
     open_items = [x for x in leftovers if x.name not in cleaned]
-    if not open_items:
-        return Text("✓ Everything left behind has been cleaned up.", style="green")
-    text = Text(f"Left behind ({len(open_items)}): azd down does not remove these", style="bold yellow")
-    text.append("\n  u or Enter cleans the selected one (each asks for its own typed confirmation)", style="dim")
+    if not leftovers:
+        tail = Text("Nothing left behind that the wizard could check.", style="yellow") if unchecked else (
+            Text("✓ Nothing left behind.", style="green"))
+    elif not open_items:
+        tail = Text("✓ Everything left behind has been cleaned up.", style="green")
+    else:
+        tail = Text(f"Left behind ({len(open_items)}): azd down does not remove these", style="bold yellow")
+        tail.append("\n  u or Enter cleans the selected one (each asks for its own typed confirmation)", style="dim")
+    if not unchecked:
+        return tail
+    text = Text(f"Not checked ({len(unchecked)}): something may be left behind", style="bold yellow")
+    for item in unchecked:
+        text.append("\n  ! ", style="yellow")
+        text.append_text(plain(f"{item.what}: {item.why}"))
+        text.append("\n      check by hand: ", style="dim")
+        text.append_text(plain(item.command, "green"))
+    text.append("\n")
+    text.append_text(tail)
     return text
 
 
@@ -81,6 +99,7 @@ class TeardownScreen(WizardScreen):
         self.context: TeardownContext | None = None
         self.nothing = False
         self.leftovers: list[Leftover] = []
+        self.unchecked: list[Unchecked] = []  # lookups that could not run or failed
         self.cleaned: dict[str, str] = {}
         self.removed_local = False
         self.plan_lines: list[str] = []
@@ -140,7 +159,9 @@ class TeardownScreen(WizardScreen):
             self.wizard.finish_run()
         elif step is StepId.TEARDOWN and finished.status == "done":
             self.query_one("#teardown-plan", Static).update(deleted_text(self.plan_lines, finished.detail))
-            self.show_leftovers(leftovers_from_facts(list(self.wizard.engine.facts.get("leftovers", []))))
+            facts = self.wizard.engine.facts
+            self.show_leftovers(leftovers_from_facts(list(facts.get("leftovers", []))),
+                                unchecked_from_facts(list(facts.get("unchecked", []))))
             self.wizard.finish_run()
 
     @work(group="teardown-plan", exit_on_error=False)
@@ -160,7 +181,7 @@ class TeardownScreen(WizardScreen):
         reason = plan.nothing_reason if self.nothing else None
         self.query_one("#teardown-plan", Static).update(plan_text(plan.lines(), reason, self.env))
         if self.nothing:  # a second teardown: say so, list what is still around, delete nothing
-            self.show_leftovers(leftovers)
+            self.show_leftovers(leftovers.items, leftovers.unchecked)
             self.wizard.finish_run()
             return
         self.show_confirm(True)
@@ -203,8 +224,9 @@ class TeardownScreen(WizardScreen):
         return {**super().button_actions(), "delete": self.delete}
 
     # -- leftovers ---------------------------------------------------------------------------------
-    def show_leftovers(self, leftovers: list[Leftover]) -> None:
+    def show_leftovers(self, leftovers: list[Leftover], unchecked: Sequence[Unchecked] = ()) -> None:
         self.leftovers = leftovers
+        self.unchecked = list(unchecked)
         table = self.query_one("#leftover-table", DataTable)
         table.clear()
         for index, item in enumerate(leftovers):
@@ -218,7 +240,7 @@ class TeardownScreen(WizardScreen):
         self.sync_leftovers()
 
     def sync_leftovers(self) -> None:
-        self.query_one("#leftovers", Static).update(leftovers_text(self.leftovers, self.cleaned))
+        self.query_one("#leftovers", Static).update(leftovers_text(self.leftovers, self.cleaned, self.unchecked))
         after = Text()
         if not self.removed_local and self.env:
             after.append("d", style="bold")

@@ -18,14 +18,19 @@ from wizard.tui.widgets.target_table import TargetTable
 
 
 def verify_table(report: dict[str, Any]) -> Table:
-    """engine.facts['verify']: checks with status, detail and fix.
+    """engine.facts['verify']: checks with status, detail and fix, and below them how many passed,
+    warned and failed (each counted apart).
 
     Check names are never wrapped or cut while the screen has room (their column is as wide as
     the longest); details wrap in what is left; the fix column is there only when a check has one.
     """
+    from wizard.core.verify_report import count_text, report_counts
+
     checks = report.get("checks", [])
     fixes = any(check.get("fix") for check in checks)
-    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+    counts = report_counts(report)
+    caption = Text(count_text(counts), style="bold red" if counts.get("failed") else "yellow" if counts.get("warned") else "green")
+    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False, caption=caption, caption_justify="left")
     table.add_column("", width=2, no_wrap=True)
     table.add_column("check", no_wrap=True)
     table.add_column("detail", ratio=3)
