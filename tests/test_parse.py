@@ -572,3 +572,15 @@ def test_throughput_on_plain_lines() -> None:
     rate = len(lines) / (time.perf_counter() - start)
     # ~600k lines/s on a developer machine; keep a wide margin for slow CI runners
     assert rate > 100_000, f"{rate:.0f} lines/s"
+
+
+def test_no_changes_is_what_azd_said_not_an_empty_step() -> None:
+    said = OutputParser("provision")
+    for line in ("  (-) Skipped: Didn't find new changes.", "",
+                 "SUCCESS: There are no changes to provision for your application."):
+        said.feed(line)
+    assert said.no_changes
+    provisioned = OutputParser("provision")
+    for line in ("Creating/Updating resources", "", "SUCCESS: Your application was provisioned in Azure in 2 seconds."):
+        provisioned.feed(line)
+    assert not provisioned.no_changes

@@ -116,6 +116,8 @@ def test_plain_run_and_teardown_drive_real_azd_end_to_end(replay) -> None:
     # build runs with provision progress off), and the app verify found, on the recorded image
     assert [(t["id"], t["status"]) for t in steps["deploy"]["targets"]] == [("service:app", "done")]
     assert steps["provision"]["targets"] == []
+    # no rows is not "no changes": azd said it provisioned (its progress display was off)
+    assert steps["provision"]["detail"] == "azd listed no resources", steps["provision"]["detail"]
     # preflight cannot list the subscriptions (the recording never did): signin.match says it could
     # not check, as a warning, never a pass
     preflight = {t["id"]: t for t in steps["preflight"]["targets"]}

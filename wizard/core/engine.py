@@ -223,6 +223,8 @@ class Engine:
             result = await self.runner.run(argv, on_lines=on_lines, env=self.azd.child_env(), cwd=self.project.root)
         except FileNotFoundError as exc:
             raise InputError(f"cannot run azd ({argv[0]}): {exc.strerror}") from None
+        if parser.no_changes:
+            self.facts["no_changes"] = [*self.facts.get("no_changes", []), step.value]
         if parser.endpoints:  # what azd printed for each service it deployed: verify probes them
             self.facts["deployed_endpoints"] = {**self.facts.get("deployed_endpoints", {}), **parser.endpoints}
         if result.cancelled or self._cancelled:

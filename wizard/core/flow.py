@@ -172,7 +172,10 @@ def _done_targets(engine: StepContext, step: StepId) -> str:
         if target.status == TargetStatus.DONE and kind in ("resource", "service", "hook"):
             counts[kind] = counts.get(kind, 0) + 1
     parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()]
-    return ", ".join(parts) or "no changes"
+    if parts:
+        return ", ".join(parts)
+    # "no changes" only when azd said so: with its progress display off, azd lists no rows at all
+    return "no changes" if step.value in engine.facts.get("no_changes", ()) else "azd listed no resources"
 
 
 async def provision(engine: StepContext) -> StepOutcome:

@@ -146,6 +146,7 @@ class AzdLines(TerraformLines):
         elif c == "S":
             if stripped.startswith("SUCCESS:"):
                 self.succeeded = True
+                self.no_changes = self.no_changes or "no changes to provision" in stripped  # azd's words
                 self._end_ctx(updates)
                 self._tf_outputs = False
                 return None

@@ -57,6 +57,7 @@ class ParserState:
         self._done_services: list[str] = []
         self._endpoints = 0
         self.endpoints: dict[str, str] = {}  # service -> the first endpoint azd printed for it
+        self.no_changes = False  # azd said there was nothing to provision (not: it listed no rows)
         self._tf_targets: dict[str, str] = {}
         self._tf_head: str | None = None  # `addr[ (local-exec)]: ` of the last terraform line
         self._tf_head_target: str | None = None
