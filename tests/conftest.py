@@ -6,6 +6,7 @@ folder changes a result, and the run fails if it leaves a process behind.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import uuid
@@ -29,6 +30,18 @@ UNSET = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "CLICOLOR", "CLICOLOR_FO
          "LC_TIME", "LC_NUMERIC")
 UNSET_PREFIXES = ("AZD_", "AZURE_", "ARM_", "DEPLOY_WIZARD_")
 FIXED = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
+
+
+def hermetic_signals() -> None:
+    """A shell that starts the suite in the background (`make test &`) leaves SIGINT and SIGQUIT
+    ignored, and children inherit that: azd and the test's children would then ignore the cancel's
+    SIGINT. The suite's processes get the default dispositions a terminal gives them."""
+    for sig, handler in ((signal.SIGINT, signal.default_int_handler), (signal.SIGQUIT, signal.SIG_DFL)):
+        if signal.getsignal(sig) == signal.SIG_IGN:
+            signal.signal(sig, handler)
+
+
+hermetic_signals()
 
 
 def hermetic_environment(environ: dict[str, str] | os._Environ[str]) -> None:
