@@ -14,8 +14,18 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+# At module level: the TUI imports this module in a thread, so these imports never hold the loop.
+from wizard.core.azd import AzdClient, AzdError, format_version
 from wizard.core.backend import Backend
+from wizard.core.preflight.toolbox import (
+    install_hint,
+    read_tool_facts,
+    spec,
+    tool_needs,
+    version_note,
+)
 from wizard.core.project import Project
+from wizard.core.signin import tools_for
 
 
 @dataclass(frozen=True)
@@ -88,9 +98,6 @@ class Readiness:
 
 async def probe_readiness(project: Project, backend: Backend, *, with_signin: bool = True) -> Readiness:
     """Probe azd and every tool the project needs (blocking reads run in a thread)."""
-    from wizard.core.preflight.toolbox import install_hint, read_tool_facts, spec, tool_needs
-    from wizard.core.signin import tools_for
-
     tools = tools_for(backend, project.root)
     needs = await asyncio.to_thread(lambda: tool_needs(project, read_tool_facts(project)))
     azd_status, signin = await _probe_azd(project, backend, needs["azd"].why, tools.platform, with_signin)
@@ -117,8 +124,6 @@ async def probe_readiness(project: Project, backend: Backend, *, with_signin: bo
 
 
 async def _probe_azd(project: Project, backend: Backend, why: str, platform: str, with_signin: bool) -> tuple[ToolStatus, SignInState | None]:
-    from wizard.core.azd import AzdClient, AzdError, format_version
-    from wizard.core.preflight.toolbox import install_hint, spec, version_note
 
     title = spec("azd").title
     install = install_hint("azd", platform)
