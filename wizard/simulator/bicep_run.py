@@ -42,10 +42,22 @@ def _jitter(name: str) -> float:
 
 
 def planned(model: InfraModel) -> list[Resource]:
-    """ARM resources the deployment creates (conditions that cannot be evaluated count as true)."""
+    """ARM resources the deployment creates (conditions that cannot be evaluated count as true).
+
+    A resource two modules both deploy (a vault again, to add access policies) is one resource:
+    ARM updates it in place, and azd reports it once."""
     groups = [r for r in model.active if r.arm_type == "Microsoft.Resources/resourceGroups"]
     others = [r for r in model.active if r.arm_type and r.arm_type != "Microsoft.Resources/resourceGroups"]
-    return groups + others
+    seen: set[tuple[str, ...]] = set()
+    out: list[Resource] = []
+    for resource in groups + others:
+        key = ((resource.arm_type or "").lower(), (resource.name or resource.symbol).lower(),
+               (resource.group or "").lower(), resource.parent.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(resource)
+    return out
 
 
 def provision(sim: Sim, model: InfraModel) -> int | None:
@@ -104,7 +116,7 @@ def provision(sim: Sim, model: InfraModel) -> int | None:
 def _id(resource: Resource, group: str) -> str:
     if resource.arm_type == "Microsoft.Resources/resourceGroups":
         return arm_id("", "Microsoft.Resources/resourceGroups", resource.name or "")
-    return arm_id(resource.group or group, resource.arm_type or "", resource.name or "")
+    return arm_id(resource.group or group, resource.arm_type or "", resource.name or "", resource.parent)
 
 
 def _failure(sim: Sim, resource: Resource, state: dict[str, object]) -> str | None:

@@ -34,6 +34,7 @@ from wizard.simulator.cloud import (
     Cloud,
     cloud_dir,
 )
+from wizard.simulator.infra import is_child_type
 from wizard.simulator.signin import signed_in
 
 HEALTH_PATH = "/api/v1/health"
@@ -191,7 +192,10 @@ class SimResources:
         group = self.cloud.read()["resource_groups"].get(resource_group)
         if group is None:
             return []
-        return [AzureResource(r["id"], r["name"], r["type"], resource_group) for r in group["resources"]]
+        # ARM lists a group's top-level resources; children (a storage account's blobServices, an
+        # account's deployments) go with their parent and are not listed
+        return [AzureResource(r["id"], r["name"], r["type"], resource_group) for r in group["resources"]
+                if not is_child_type(r["type"])]
 
     def resource_group_exists(self, resource_group: str) -> bool:
         return resource_group in self.cloud.read()["resource_groups"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from wizard.core.infra import InfraModel, Resource, read_infra
 from wizard.core.infra.types import caf_prefix, purge_display, purged_first
 from wizard.core.project import Project
-from wizard.simulator.cloud import SUBSCRIPTION_ID, token_for
+from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, token_for
 
 # creation order terraform's dependency graph would give (by terraform type); others in between
 RANK = {"random_string": 0, "azurecaf_name": 0, "azurerm_resource_group": 0, "azurerm_user_assigned_identity": 1,
@@ -47,7 +47,7 @@ ENDPOINTS = {
 
 def sim_model(project: Project, env: str, values: dict[str, str]) -> InfraModel:
     """The project's model with the simulated environment's values (and its token for random names)."""
-    context = {"AZURE_ENV_NAME": env, "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, **values}
+    context = {"AZURE_ENV_NAME": env, "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, "AZURE_TENANT_ID": TENANT_ID, **values}
     token = token_for(env)
     model = read_infra(project, context, env, random_token=token)
     for resource in model.resources:
@@ -73,10 +73,23 @@ def fallback_name(resource: Resource, token: str) -> str:
     return f"{prefix}-{symbol}-{token}"
 
 
-def arm_id(group: str, arm_type: str, name: str) -> str:
+def arm_id(group: str, arm_type: str, name: str, parent: str = "") -> str:
+    """The ARM id; a child type (`accounts/deployments`) under its parent's name (`parent`, or the
+    `account/deployment` form of its name)."""
     if arm_type == "Microsoft.Resources/resourceGroups":
         return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}"
+    namespace, _, path = arm_type.partition("/")
+    types = path.split("/")
+    names = [*parent.split("/"), name] if parent and "/" not in name else name.split("/")
+    if len(types) > 1 and len(names) == len(types):
+        path = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
+        return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{namespace}/{path}"
     return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{arm_type}/{name}"
+
+
+def is_child_type(arm_type: str | None) -> bool:
+    """`Microsoft.Storage/storageAccounts/blobServices`: a child, not listed in its resource group."""
+    return (arm_type or "").count("/") > 1
 
 
 def endpoint(resource: Resource, token: str, location: str) -> str:
@@ -110,7 +123,7 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
         elif upper.endswith("_NAME") or upper == "AZURE_RESOURCE_GROUP":
             values[name] = resource.name or ""
         elif upper.endswith("_ID"):
-            values[name] = arm_id(resource.group or group, resource.arm_type or "", resource.name or "")
+            values[name] = arm_id(resource.group or group, resource.arm_type or "", resource.name or "", resource.parent)
         elif "CONNECTION_STRING" in upper:
             values[name] = f"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://{location}.in.applicationinsights.azure.com/"
         elif any(word in upper for word in ("ENDPOINT", "URL", "URI", "FQDN")):

@@ -114,7 +114,7 @@ def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> N
         return
     group = resource.group or group
     rg = state["resource_groups"].setdefault(group, {"location": sim.location, "resources": [], "tags": {}})
-    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name), "address": resource.address,
+    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name, resource.parent), "address": resource.address,
              "tags": resource.tags}
     if resource.kind:
         entry["kind"] = resource.kind

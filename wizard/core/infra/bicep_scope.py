@@ -24,6 +24,11 @@ class Context:
     def location(self) -> str:
         return self.env.get("AZURE_LOCATION", "")
 
+    @property
+    def tenant(self) -> Any:
+        """The environment's tenant (AZURE_TENANT_ID), else unknown: never a made-up value."""
+        return self.env.get("AZURE_TENANT_ID") or Unknown("tenantId")
+
 
 class ScopeReader(Protocol):
     """What a module scope reads from the read it belongs to (bicep.BicepReader)."""
@@ -53,10 +58,10 @@ class ModuleScope:
         functions["loadTextContent"] = load_text_content(file.path.parent)
         functions["resourceGroup"] = self._resource_group
         functions["subscription"] = lambda *_a: {"id": f"/subscriptions/{reader.ctx.subscription}",
-                                                 "subscriptionId": reader.ctx.subscription, "tenantId": Unknown("tenantId")}
+                                                 "subscriptionId": reader.ctx.subscription, "tenantId": reader.ctx.tenant}
         functions["deployment"] = lambda *_a: {"name": Unknown("deployment().name")}
         functions["environment"] = lambda *_a: {"name": "AzureCloud", "suffixes": {"storage": "core.windows.net"}}
-        functions["tenant"] = lambda *_a: {"tenantId": Unknown("tenantId")}
+        functions["tenant"] = lambda *_a: {"tenantId": reader.ctx.tenant}
         functions["resourceId"] = lambda *a: "/" + "/".join(to_text(x) for x in a)
         functions["subscriptionResourceId"] = functions["resourceId"]
         self.eval = Evaluator(self.resolve, functions)
@@ -96,8 +101,33 @@ class ModuleScope:
         obj = obj if isinstance(obj, dict) else {}
         if decl.kind == "module":
             return {"name": obj.get("name", Unknown(name)), "outputs": self.reader.module_outputs(self, decl)}
-        return {**obj, "id": Unknown(f"{name}.id"), "properties": {**(obj.get("properties") or {})}
+        return {**obj, "id": self._resource_id(decl, obj), "properties": {**(obj.get("properties") or {})}
                 if isinstance(obj.get("properties"), dict) else Unknown(f"{name}.properties")}
+
+    def _resource_id(self, decl: Decl, obj: dict[str, Any]) -> Any:
+        """The resource's ARM id, made as ARM makes it from its type, name, parent and group (an
+        output of it is what a next run reads back, so a made-up value would change that run)."""
+        name, unknown = obj.get("name"), Unknown(f"{decl.name}.id")
+        namespace, _, path = decl.target.split("@", 1)[0].partition("/")
+        types = path.split("/") if path else []
+        parent = obj.get("parent")
+        if not isinstance(name, str) or not types:
+            return unknown
+        if isinstance(parent, dict):
+            parent_id = parent.get("id")
+            return f"{parent_id}/{types[-1]}/{name}" if isinstance(parent_id, str) else unknown
+        names = name.split("/")
+        if len(names) != len(types):
+            return unknown
+        subscription = f"/subscriptions/{self.reader.ctx.subscription}"
+        if namespace.lower() == "microsoft.resources" and types == ["resourceGroups"]:
+            return f"{subscription}/resourceGroups/{name}"
+        scope = obj.get("scope")
+        group = scope.get("name") if isinstance(scope, dict) else self.group
+        if not isinstance(group, str):
+            return unknown
+        segments = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
+        return f"{subscription}/resourceGroups/{group}/providers/{namespace}/{segments}"
 
     def _param(self, decl: Decl) -> Any:
         if self.args is not None and decl.name in self.args:

@@ -1,0 +1,102 @@
+"""Shapes of real public azd templates (fixtures written for these tests, never copied), each the
+cause of a false alarm or a dishonest simulation found by running the wizard on the template:
+`avm-todo` is an AVM-based two-service Container Apps project like the todo samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import run_wizard
+from tests.test_simulator import azd
+from tests.test_simulator_infra import ready
+from wizard.core.ansi import strip_ansi
+from wizard.core.infra import read_infra
+from wizard.core.project import load_project, read_env_values
+from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, Cloud, cloud_dir
+from wizard.simulator.fakes import SimResources
+
+PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+
+
+def _values(project: Path) -> dict[str, str]:
+    return read_env_values(project, "dev")
+
+
+def test_tenant_output_is_the_signed_in_tenant_so_preflight_raises_no_mismatch(tmp_path: Path) -> None:
+    # `output AZURE_TENANT_ID string = tenant().tenantId` was written as a made-up string, and the
+    # next preflight said az was in another tenant (a FAIL where the hooks call az)
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    assert _values(project)["AZURE_TENANT_ID"] == TENANT_ID
+    out = run_wizard("preflight", "--simulate", "-C", str(project), "-e", "dev", "--json")
+    checks = {c["id"]: c for c in json.loads(out.stdout)["checks"]}
+    assert checks["signin.match"]["status"] == "pass", checks["signin.match"]
+
+
+def test_the_read_takes_tenant_and_subscription_from_the_environment() -> None:
+    project = load_project(PROJECTS / "avm-todo")
+    other = "12345678-1234-1234-1234-123456789012"
+    env = {"AZURE_ENV_NAME": "dev", "AZURE_LOCATION": "eastus2", "AZURE_SUBSCRIPTION_ID": other}
+    model = read_infra(project, env)
+    assert model.outputs["AZURE_TENANT_ID"] is None  # unknown stays unknown, never invented
+    assert model.outputs["AZURE_EXISTING_ARCHIVE_ID"].startswith(f"/subscriptions/{other}/resourceGroups/rg-dev/")
+    tenant = read_infra(project, env | {"AZURE_TENANT_ID": TENANT_ID})
+    assert tenant.outputs["AZURE_TENANT_ID"] == TENANT_ID
+    names = {r.name for r in model.resources} ^ {r.name for r in read_infra(project, env | {"AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID}).resources}
+    assert names, "uniqueString(subscription().id, ...) follows the environment's subscription"
+
+
+def test_a_registry_module_referenced_before_its_declaration_is_one_resource(tmp_path: Path) -> None:
+    # todo-csharp-sql deploys its vault a second time for access policies, from a module declared
+    # before the vault's: the simulator created a second vault `kv-accessKeyVault-…`
+    project = ready(tmp_path, "avm-todo")
+    model = read_infra(load_project(project), {"AZURE_ENV_NAME": "dev", "AZURE_LOCATION": "eastus2"})
+    vaults = {r.name for r in model.resources if r.arm_type == "Microsoft.KeyVault/vaults"}
+    assert len(vaults) == 1 and next(iter(vaults)).startswith("kv-")
+    assert model.outputs["AZURE_CONTAINER_ENVIRONMENT_NAME"] == next(
+        r.name for r in model.resources if r.arm_type == "Microsoft.App/managedEnvironments")
+    out = strip_ansi(azd(project, "provision").stdout).splitlines()
+    assert sum(1 for ln in out if ln.startswith("  (✓) Done: Key Vault: ")) == 1
+    state = Cloud(cloud_dir(project, "dev"), "dev").read()
+    assert [r["name"] for r in state["resource_groups"]["rg-dev"]["resources"]
+            if r["type"] == "Microsoft.KeyVault/vaults"] == sorted(vaults)
+
+
+def test_a_resource_id_output_is_its_arm_id(tmp_path: Path) -> None:
+    # get-started-with-ai-chat writes `aiProject.id` to the environment and reads it back on the
+    # next run (main.parameters.json): a made-up value sent that run down the "existing" branch
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    archive_id = _values(project)["AZURE_EXISTING_ARCHIVE_ID"]
+    assert archive_id.startswith(f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-dev/providers/"
+                                 "Microsoft.Storage/storageAccounts/st")
+    again = strip_ansi(azd(project, "provision").stdout).splitlines()
+    assert "  (-) Skipped: Didn't find new changes." in again
+
+
+def test_an_avm_container_app_without_a_target_port_has_ingress_on_80(tmp_path: Path) -> None:
+    # container-app-upsert with ingressEnabled and no targetPort: verify said "has no ingress"
+    project = ready(tmp_path, "avm-todo")
+    model = read_infra(load_project(project), {"AZURE_ENV_NAME": "dev", "AZURE_LOCATION": "eastus2"})
+    ports = {r.service_tag: r.target_port for r in model.resources if r.arm_type == "Microsoft.App/containerApps"}
+    assert ports == {"web": 80, "api": 3100}
+    main = project / "infra/main.bicep"
+    main.write_text(main.read_text().replace("    ingressEnabled: true\n", "    ingressEnabled: false\n"))
+    model = read_infra(load_project(project), {"AZURE_ENV_NAME": "dev", "AZURE_LOCATION": "eastus2"})
+    assert next(r.target_port for r in model.resources if r.service_tag == "web") is None
+
+
+def test_child_resources_go_with_their_parent_and_are_not_listed_in_the_group(tmp_path: Path) -> None:
+    # teardown listed `blobServices: default`, `containers: default`, `queues: default`… as resources
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    cloud = Cloud(cloud_dir(project, "dev"), "dev")
+    listed = SimResources(cloud).list_resource_group("rg-dev")
+    assert {r.type for r in listed} == {
+        "Microsoft.KeyVault/vaults", "Microsoft.App/managedEnvironments", "Microsoft.ContainerRegistry/registries",
+        "Microsoft.App/containerApps", "Microsoft.Storage/storageAccounts"}
+    account = next(r.name for r in listed if r.type == "Microsoft.Storage/storageAccounts")
+    ids = {r["id"] for r in cloud.read()["resource_groups"]["rg-dev"]["resources"]}
+    assert any(i.endswith(f"/storageAccounts/{account}/blobServices/default/containers/uploads") for i in ids)
+    assert any(i.endswith(f"/storageAccounts/{account}/queueServices/default") for i in ids)
