@@ -13,8 +13,10 @@ from tests.test_simulator_infra import ready
 from wizard.core.ansi import strip_ansi
 from wizard.core.infra import read_infra
 from wizard.core.project import load_project, read_env_values
+from wizard.core.teardown import plan_teardown
 from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, Cloud, cloud_dir
 from wizard.simulator.fakes import SimResources
+from wizard.simulator.sample import copy_sample
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 
@@ -100,3 +102,25 @@ def test_child_resources_go_with_their_parent_and_are_not_listed_in_the_group(tm
     ids = {r["id"] for r in cloud.read()["resource_groups"]["rg-dev"]["resources"]}
     assert any(i.endswith(f"/storageAccounts/{account}/blobServices/default/containers/uploads") for i in ids)
     assert any(i.endswith(f"/storageAccounts/{account}/queueServices/default") for i in ids)
+
+
+def test_teardown_names_only_what_the_project_has_among_what_azd_down_leaves(tmp_path: Path) -> None:
+    # every project was told azd down keeps "the terraform remote-state resource group", "the
+    # EasyAuth Entra ID app registration" and "phone numbers": the accelerator's, not a todo app's
+    project = ready(tmp_path, "avm-todo")
+    plain = plan_teardown(load_project(project), "dev", _values(project), None)
+    assert plain.not_touched == ("your local code and this project folder",)
+    assert not any(w in "\n".join(plain.lines()) for w in ("remote-state", "EasyAuth", "phone"))
+
+    sample = copy_sample(tmp_path / "sample")
+    values = {"AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, "RS_RESOURCE_GROUP": "rg-tfstate",
+              "FRONTEND_CONTAINER_APP_NAME": "ca-front"}
+    items = plan_teardown(load_project(sample), "dev", values, None).not_touched
+    assert any("remote-state resource group rg-tfstate" in i for i in items)
+    assert any("(ca-front-easyauth)" in i for i in items) and any("phone numbers" in i for i in items)
+
+    hooks = project / "azure.yaml"  # a hook that creates an app registration: said, with no EasyAuth wording
+    hooks.write_text(hooks.read_text().replace('run: \'echo "project postdeploy ran"\'',
+                                               "run: 'az ad app create --display-name todo-$AZURE_ENV_NAME'", 1))
+    items = plan_teardown(load_project(project), "dev", _values(project), None).not_touched
+    assert any("app registrations the hooks create" in i for i in items) and not any("EasyAuth" in i for i in items)

@@ -6,6 +6,7 @@ needs the environment's name typed, and each leftover cleanup has its own confir
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,12 +32,10 @@ PURGED_TYPES = {
 # Files the accelerator's preprovision hook generates; a fresh checkout lacks them.
 GENERATED_TERRAFORM_FILES = ("backend.tf", "provider.conf.json", "main.tfvars.json")
 
-NOT_TOUCHED = (
-    "your local code and this project folder",
-    "the terraform remote-state resource group (created by the preprovision hook, outside terraform)",
-    "the EasyAuth Entra ID app registration (<frontend>-easyauth)",
-    "phone numbers bought on the ACS resource (they keep billing until released)",
-)
+LOCAL_CODE = "your local code and this project folder"
+NOT_TOUCHED = (LOCAL_CODE,)  # what every project keeps; the rest applies where the project has it
+STATE_VARS = ("RS_RESOURCE_GROUP", "RS_STORAGE_ACCOUNT")  # a terraform remote state made outside terraform
+APP_REGISTRATION = re.compile(r"\baz\s+ad\s+(?:app|sp)\s+create\b")
 
 
 @dataclass(frozen=True)
@@ -115,6 +114,30 @@ def needs_preprovision(project: Project) -> bool:
     return not any((infra / name).exists() for name in GENERATED_TERRAFORM_FILES)
 
 
+def not_touched_for(project: Project, values: dict[str, str]) -> tuple[str, ...]:
+    """What `azd down` leaves alone, as far as this project has it: a remote-state group only where
+    the environment or the hooks use one, EasyAuth only where a hook sets it up, phone numbers only
+    with telephony, app registrations only where a hook creates them."""
+    from wizard.core.phone import has_telephony
+    from wizard.core.preflight.common import read_hook_scripts
+
+    hooks = read_hook_scripts(project)
+    code = hooks.code_text()
+    items = [LOCAL_CODE]
+    state_rg = values.get("RS_RESOURCE_GROUP")
+    if state_rg or any(name in code for name in STATE_VARS):
+        where = f" {state_rg}" if state_rg else ""
+        items.append(f"the terraform remote-state resource group{where} (created by the preprovision hook, outside terraform)")
+    if values.get("EASYAUTH_ENABLED") or "EASYAUTH" in code.upper():
+        frontend = values.get("FRONTEND_CONTAINER_APP_NAME") or "<frontend>"
+        items.append(f"the EasyAuth Entra ID app registration ({frontend}-easyauth)")
+    elif APP_REGISTRATION.search(code):
+        items.append("the Entra ID app registrations the hooks create (az ad app/sp create)")
+    if has_telephony(project, values):
+        items.append("phone numbers bought on the ACS resource (they keep billing until released)")
+    return tuple(items)
+
+
 def plan_teardown(project: Project, env: str, values: dict[str, str], ports: AzurePorts | None) -> TeardownPlan:
     """What `azd down --force --purge` will delete, found the way azd finds it (env_resources)."""
     groups = env_resource_groups(env, values, ports) if provisioned(values) else []
@@ -130,6 +153,7 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         resources=tuple(resources),
         purged=purged,
         needs_preprovision=needs_preprovision(project),
+        not_touched=not_touched_for(project, values),
         looked_up=ports is not None,
         torn_down=last_done(project.root, env, ("provision", "teardown")) == "teardown",
     )
