@@ -124,3 +124,20 @@ def test_teardown_names_only_what_the_project_has_among_what_azd_down_leaves(tmp
                                                "run: 'az ad app create --display-name todo-$AZURE_ENV_NAME'", 1))
     items = plan_teardown(load_project(project), "dev", _values(project), None).not_touched
     assert any("app registrations the hooks create" in i for i in items) and not any("EasyAuth" in i for i in items)
+
+
+def test_preflight_after_deploy_reads_an_env_without_a_resource_group_output(tmp_path: Path) -> None:
+    # the todo templates output no AZURE_RESOURCE_GROUP: after a whole deploy preflight still said
+    # "not provisioned yet" for the placeholder and phone checks; a todo app has no phone at all
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    assert "AZURE_RESOURCE_GROUP" not in _values(project)
+    out = run_wizard("preflight", "--simulate", "-C", str(project), "-e", "dev", "--json")
+    checks = {c["id"]: c for c in json.loads(out.stdout)["checks"]}
+    assert checks["environment.placeholder"]["status"] == "warn", checks["environment.placeholder"]
+    assert "placeholder" in checks["environment.placeholder"]["detail"]
+    phone = checks["environment.phone"]
+    assert phone["status"] == "skip" and phone["detail"] == "the project has no Azure Communication Services"
+    fresh = run_wizard("preflight", "--simulate", "-C", str(ready(tmp_path / "x", "avm-todo")), "-e", "dev", "--json")
+    fresh_checks = {c["id"]: c for c in json.loads(fresh.stdout)["checks"]}
+    assert fresh_checks["environment.placeholder"]["detail"] == "not provisioned yet"
