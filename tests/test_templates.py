@@ -5,9 +5,10 @@ cause of a false alarm or a dishonest simulation found by running the wizard on 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from tests.helpers import run_wizard
+from tests.helpers import last_line, run_wizard
 from tests.test_simulator import azd
 from tests.test_simulator_infra import ready
 from wizard.core.ansi import strip_ansi
@@ -120,8 +121,8 @@ def test_teardown_names_only_what_the_project_has_among_what_azd_down_leaves(tmp
     assert any("(ca-front-easyauth)" in i for i in items) and any("phone numbers" in i for i in items)
 
     hooks = project / "azure.yaml"  # a hook that creates an app registration: said, with no EasyAuth wording
-    hooks.write_text(hooks.read_text().replace('run: \'echo "project postdeploy ran"\'',
-                                               "run: 'az ad app create --display-name todo-$AZURE_ENV_NAME'", 1))
+    hooks.write_text(hooks.read_text().replace("run: 'azd env set POSTDEPLOY_RAN true'",
+                                               "run: 'az ad app create --display-name todo-$AZURE_ENV_NAME'"))
     items = plan_teardown(load_project(project), "dev", _values(project), None).not_touched
     assert any("app registrations the hooks create" in i for i in items) and not any("EasyAuth" in i for i in items)
 
@@ -141,3 +142,54 @@ def test_preflight_after_deploy_reads_an_env_without_a_resource_group_output(tmp
     fresh = run_wizard("preflight", "--simulate", "-C", str(ready(tmp_path / "x", "avm-todo")), "-e", "dev", "--json")
     fresh_checks = {c["id"]: c for c in json.loads(fresh.stdout)["checks"]}
     assert fresh_checks["environment.placeholder"]["detail"] == "not provisioned yet"
+
+
+def test_deploy_runs_the_templates_deploy_hooks_in_the_sandbox(tmp_path: Path) -> None:
+    # the simulated deploy ran no hook at all: a template's predeploy/postdeploy and its services'
+    # prepackage (todo-*: writing .env.local for the frontend build) were silently left out
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    out = azd(project, "deploy", "--all")
+    assert out.returncode == 0, out.stdout[-2000:]
+    values = _values(project)
+    assert values["PREDEPLOY_SAW"] == values["API_BASE_URL"]
+    assert values["WEB_PACKAGED_IN"] == "web"  # a service hook runs in the service's folder
+    assert values["POSTDEPLOY_RAN"] == "true"
+    assert not (project / "src/web/.env.local").exists() and not (project / "predeploy-was-here").exists()
+    assert azd(project, "down", "--force", "--purge").returncode == 0
+    assert _values(project)["POSTDOWN_RAN"] == "true"
+
+
+def test_a_failing_service_hook_fails_that_service_with_azds_chain(tmp_path: Path) -> None:
+    project = ready(tmp_path, "avm-todo")
+    yaml = project / "azure.yaml"
+    yaml.write_text(yaml.read_text().replace("echo \"VITE_API=$API_BASE_URL\" > .env.local &&", "exit 3 &&"))
+    assert azd(project, "provision").returncode == 0
+    out = azd(project, "deploy", "--all")
+    lines = strip_ansi(out.stdout).splitlines()
+    assert out.returncode == 1
+    assert any(ln.startswith("  web: Failed (packaging service web: failed running pre hooks: 'prepackage' hook "
+                             "failed with exit code: '3'") for ln in lines), lines
+    assert "  api: Done" in [ln.split(" [")[0] for ln in lines]
+    assert "POSTDEPLOY_RAN" not in _values(project)
+
+
+def test_the_wizard_runs_preup_and_postup_around_its_provision_and_deploy(tmp_path: Path) -> None:
+    # get-started-with-ai-chat validates its variables in `preup`: `azd up` runs it, and the
+    # wizard, which runs provision and deploy as steps of their own, never did
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                     "--location", "eastus2", "--yes", "--skip", "verify")
+    assert out.returncode == 0, out.stdout[-3000:]
+    values = _values(project)
+    assert values["PREUP_RAN"] == "true" and values["POSTUP_RAN"] == "true"
+    raw = next((project / ".azure/dev/wizard/runs").glob("*/raw.log")).read_text()
+    assert raw.index("azd hooks run preup") < raw.index("azd provision") < raw.index("azd deploy") < raw.index(
+        "azd hooks run postup")
+
+    yaml = project / "azure.yaml"
+    yaml.write_text(yaml.read_text().replace("run: azd env set PREUP_RAN true", "run: exit 4"))
+    failed = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--steps", "provision")
+    assert failed.returncode == 1
+    assert last_line(failed.stdout).startswith("provision failed: hook preup"), failed.stdout[-2000:]

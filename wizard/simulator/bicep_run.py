@@ -17,7 +17,14 @@ from wizard.core.infra.types import create_seconds, purge_display, purged_first
 from wizard.simulator.cloud import LOCATION_NAMES, SUBSCRIPTION_ID, SUBSCRIPTION_NAME
 from wizard.simulator.console import duration_text, go_duration_ms
 from wizard.simulator.infra import arm_id, output_values, soft_deleted_by_down
-from wizard.simulator.sim import Sim, create, forget_outputs, groups_of_env, warn_unmodelled
+from wizard.simulator.sim import (
+    Sim,
+    create,
+    forget_outputs,
+    groups_of_env,
+    run_sim_hook,
+    warn_unmodelled,
+)
 
 QUOTA_ERROR = (
     "deployment failed: error deploying infrastructure: deploying to subscription: \n\nDeployment Error Details:\n"
@@ -153,6 +160,8 @@ def _count_text(resources: list[dict[str, str]]) -> str:
 
 
 def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
+    """`azd down` of a Bicep deployment, its postdown hook before the closing `SUCCESS:` (azd's hook
+    middleware runs inside the one that prints it)."""
 
     c = sim.console
     c.line("Discovering resources to delete...")
@@ -160,6 +169,8 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
     if not groups:
         c.line("  (✓) Done: No Azure resources were found.")
         c.line()
+        if (code := run_sim_hook(sim, "postdown")) is not None:
+            return code
         c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")
         return 0
     if not force:
@@ -193,6 +204,8 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
             edited["apps"] = {k: v for k, v in edited["apps"].items() if v.get("resource_group") != group}
             edited["sites"] = {k: v for k, v in edited.get("sites", {}).items() if v.get("resource_group") != group}
     forget_outputs(sim, model)
+    if (code := run_sim_hook(sim, "postdown")) is not None:
+        return code
     c.line()
     c.line()
     c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")

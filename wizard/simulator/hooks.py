@@ -36,15 +36,16 @@ class HookFailure:
         )
 
 
-def run_hook(project: Project, name: str, env_values: dict[str, str]) -> HookFailure | None:
-    """Run hook `name` if the project has it; None when it succeeded or does not exist."""
-    hook = project.hook(name)
+def run_hook(project: Project, name: str, env_values: dict[str, str], service: str | None = None) -> HookFailure | None:
+    """Run hook `name` (of `service`, else the project's) if there is one; None when it succeeded
+    or does not exist."""
+    hook = next((h for h in project.hooks if h.name == name and h.service == service), None)
     if hook is None:
         return None
     shell = "bash" if hook.shell in ("bash",) else "sh"
     with hook_sandbox(project.root) as box:
-        service = project.service(hook.service) if hook.service else None
-        folder = box.root / (service.project if service is not None else ".")
+        owner = project.service(hook.service) if hook.service else None
+        folder = box.root / (owner.project if owner is not None else ".")
         script = Path(box.env["TMPDIR"]) / f"azd-{name}-{os.getpid()}.sh"
         script.write_text(hook.run.strip() + "\n", encoding="utf-8")
         env = {**os.environ, **env_values, **box.env}

@@ -253,6 +253,8 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
         state["sites"] = {}
         state["tf_state"] = {}
     forget_outputs(sim, model)
+    if (code := run_sim_hook(sim, "postdown")) is not None:
+        return code
     c.line()
     c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")
     return 0

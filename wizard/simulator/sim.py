@@ -70,8 +70,9 @@ def require_login(sim: Sim) -> int | None:
     )
 
 
-def run_sim_hook(sim: Sim, name: str) -> int | None:
-    failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env})
+def run_sim_hook(sim: Sim, name: str, service: str | None = None) -> int | None:
+    """Run the project's (or `service`'s) hook `name` in the sandbox; an exit code when azd stops."""
+    failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env}, service)
     sim.reload()
     if failure is None:
         return None
