@@ -15,8 +15,9 @@ from wizard.core.ansi import strip_ansi
 from wizard.core.infra import read_infra
 from wizard.core.project import load_project, read_env_values
 from wizard.core.teardown import plan_teardown
+from wizard.core.verify_probe import serves_health_path
 from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, Cloud, cloud_dir
-from wizard.simulator.fakes import SimResources
+from wizard.simulator.fakes import SimResources, simulated_ports
 from wizard.simulator.sample import copy_sample
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
@@ -193,3 +194,25 @@ def test_the_wizard_runs_preup_and_postup_around_its_provision_and_deploy(tmp_pa
     failed = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--steps", "provision")
     assert failed.returncode == 1
     assert last_line(failed.stdout).startswith("provision failed: hook preup"), failed.stdout[-2000:]
+
+
+def test_verify_waits_for_a_health_path_only_where_the_backend_serves_one(tmp_path: Path) -> None:
+    # verify polled /api/v1/health on any Container App named like an API (the accelerator's path):
+    # on a todo API that 404s for two minutes and fails; the simulator answered 200 for every app
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    assert not serves_health_path(load_project(project), "api")
+    out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                     "--location", "eastus2", "--yes")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert "/api/v1/health" not in out.stdout
+    assert "service api: api: answers" in out.stdout and "service web: web: answers" in out.stdout
+    ports = simulated_ports(project, "dev")
+    api = next(a for a in ports.container_apps.list_apps("rg-dev") if a.service_name == "api")
+    assert ports.http.get(f"https://{api.fqdn}/api/v1/health").status == 404
+
+    server = project / "src/api/server.js"  # a backend that serves it gets the wait
+    server.write_text(server.read_text().replace('req.url.startsWith("/lists")', 'req.url === "/api/v1/health" || req.url.startsWith("/lists")'))
+    assert serves_health_path(load_project(project), "api")
+    again = run_wizard("verify", "--simulate", "-C", str(project), "-e", "dev")
+    assert "health endpoint answers 200" in again.stdout, again.stdout[-2000:]
