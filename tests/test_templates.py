@@ -248,3 +248,28 @@ def test_a_killed_command_removes_its_hook_sandbox_and_still_dies_by_the_signal(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert not list(scratch.glob("deploy-wizard-hook-*"))
+
+
+def test_a_hook_runs_no_program_of_this_machine_but_the_shells_file_tools(tmp_path: Path) -> None:
+    # contoso-chat's postdeploy runs `ipython kernel install` and `jupyter nbconvert --execute` on
+    # notebooks that write to Cosmos DB and AI Search: in a simulation ipython really ran here
+    tools = tmp_path / "machine-bin"
+    tools.mkdir()
+    marker = tmp_path / "it-ran"
+    for name in ("ipython", "mvn"):  # programs this machine has, that a simulation must not run
+        (tools / name).write_text(f"#!/bin/sh\ntouch {marker}\n", encoding="utf-8")
+        (tools / name).chmod(0o755)
+    project = ready(tmp_path, "avm-todo")
+    yaml = project / "azure.yaml"
+    yaml.write_text(yaml.read_text().replace(
+        "run: 'rm ./src/web/.env.local && azd env set POSTDEPLOY_RAN true'",
+        "run: 'ipython kernel install --user && mvn package && rm ./src/web/.env.local && "
+        "azd env set POSTDEPLOY_RAN \"$(printf %s done | tr a-z A-Z)\"'"))
+    assert azd(project, "provision").returncode == 0
+    child = dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ['PATH']}", DEPLOY_WIZARD_SIM_SPEED="0")
+    child.pop("AZURE_ENV_NAME", None)
+    out = subprocess.run([*SIM, "deploy", "--all", "--cwd", str(project), "--no-prompt", "-e", "dev"], env=child,
+                         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stdout[-2000:]
+    assert not marker.exists(), "a program of this machine ran from a template's hook"
+    assert _values(project)["POSTDEPLOY_RAN"] == "DONE"  # the shell's own tools did run
