@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -273,3 +274,18 @@ def test_a_hook_runs_no_program_of_this_machine_but_the_shells_file_tools(tmp_pa
     assert out.returncode == 0, out.stdout[-2000:]
     assert not marker.exists(), "a program of this machine ran from a template's hook"
     assert _values(project)["POSTDEPLOY_RAN"] == "DONE"  # the shell's own tools did run
+
+
+def test_outputs_the_read_cannot_compute_get_values_of_their_kind(tmp_path: Path) -> None:
+    # contoso-chat's AZURE_OPENAI_RESOURCE_GROUP_LOCATION was an account name, its
+    # APPINSIGHTS_CONNECTIONSTRING a slug, todo-nodejs-mongo-aks's AZURE_AKS_IDENTITY_CLIENT_ID an ARM id
+    project = ready(tmp_path, "avm-todo")
+    assert azd(project, "provision").returncode == 0
+    values = _values(project)
+    assert values["AZURE_VAULT_LOCATION"] == "eastus2"
+    assert values["APPINSIGHTS_CONNECTIONSTRING"].startswith("InstrumentationKey=")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", values["AZURE_API_IDENTITY_CLIENT_ID"])
+    assert azd(project, "deploy", "--all").returncode == 0
+    registry = next(r["name"] for r in Cloud(cloud_dir(project, "dev"), "dev").read()["resource_groups"]["rg-dev"]["resources"]
+                    if r["type"] == "Microsoft.ContainerRegistry/registries")
+    assert _values(project)["SERVICE_API_IMAGE_NAME"].startswith(f"{registry}.azurecr.io/avm-todo/api-dev:")

@@ -209,9 +209,9 @@ def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
                 site["deployed"] = stamp
         return
     app_name = target["name"]
-    registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or f"cr{sim.token}.azurecr.io"
-    image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
     with sim.cloud.edit() as state:
+        registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or _registry_server(state) or f"cr{sim.token}.azurecr.io"
+        image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
         app = state["apps"][app_name]
         app["image"] = image
         for revision in app["revisions"]:
@@ -221,3 +221,12 @@ def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
                                  "running_state": "Running", "replicas": 1, "traffic_weight": 100})
     key = "SERVICE_" + service.upper().replace("-", "_").replace(" ", "_") + "_IMAGE_NAME"
     sim.save_values({key: image})
+
+
+def _registry_server(state: dict[str, Any]) -> str | None:
+    """The login server of the registry provision created (azd pushes there without the output too)."""
+    for group in state["resource_groups"].values():
+        for res in group["resources"]:
+            if res["type"] == "Microsoft.ContainerRegistry/registries":
+                return f"{res['name']}.azurecr.io"
+    return None

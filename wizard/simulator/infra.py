@@ -8,6 +8,8 @@ from the type's CAF abbreviation; outputs that cannot be evaluated are made from
 
 from __future__ import annotations
 
+import uuid
+
 from wizard.core.infra import InfraModel, Resource, read_infra
 from wizard.core.infra.types import caf_prefix, purge_display, purged_first
 from wizard.core.project import Project
@@ -29,6 +31,8 @@ OUTPUT_TYPES = (
     ("LOG_ANALYTICS", "Microsoft.OperationalInsights/workspaces"), ("AKS", "Microsoft.ContainerService/managedClusters"),
     ("FUNCTION", "Microsoft.Web/sites"), ("APIM", "Microsoft.ApiManagement/service"),
 )  # fmt: skip
+# outputs ending in these are GUIDs (a client, principal, object or app id), not ARM ids
+GUID_WORDS = ("CLIENT_ID", "PRINCIPAL_ID", "OBJECT_ID", "APP_ID")
 ENDPOINTS = {
     "Microsoft.KeyVault/vaults": "https://{name}.vault.azure.net/",
     "Microsoft.ContainerRegistry/registries": "{name}.azurecr.io",
@@ -117,14 +121,21 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
         if resource is None:
             arm = next((t for word, t in OUTPUT_TYPES if word in upper), None)
             resource = next((r for r in active if r.arm_type == arm), None) if arm else None
-        if resource is None:
-            values[name] = "InstrumentationKey=00000000-0000-0000-0000-000000000000" if "CONNECTION_STRING" in upper \
+        connection = "CONNECTION_STRING" in upper or "CONNECTIONSTRING" in upper
+        if upper.endswith("_LOCATION"):  # a location is the environment's region, whatever it names
+            values[name] = location
+        elif upper.endswith("TENANT_ID"):  # the simulated subscription's tenant
+            values[name] = TENANT_ID
+        elif any(upper.endswith(f"_{word}") for word in GUID_WORDS):  # identities are GUIDs, not ARM ids
+            values[name] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{token}/{name}"))
+        elif resource is None:
+            values[name] = "InstrumentationKey=00000000-0000-0000-0000-000000000000" if connection \
                 else f"{name.lower().replace('_', '-')}-{token}"
         elif upper.endswith("_NAME") or upper == "AZURE_RESOURCE_GROUP":
             values[name] = resource.name or ""
         elif upper.endswith("_ID"):
             values[name] = arm_id(resource.group or group, resource.arm_type or "", resource.name or "", resource.parent)
-        elif "CONNECTION_STRING" in upper:
+        elif connection:
             values[name] = f"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://{location}.in.applicationinsights.azure.com/"
         elif any(word in upper for word in ("ENDPOINT", "URL", "URI", "FQDN")):
             url = endpoint(resource, token, location)
