@@ -289,3 +289,16 @@ def test_outputs_the_read_cannot_compute_get_values_of_their_kind(tmp_path: Path
     registry = next(r["name"] for r in Cloud(cloud_dir(project, "dev"), "dev").read()["resource_groups"]["rg-dev"]["resources"]
                     if r["type"] == "Microsoft.ContainerRegistry/registries")
     assert _values(project)["SERVICE_API_IMAGE_NAME"].startswith(f"{registry}.azurecr.io/avm-todo/api-dev:")
+
+
+def test_model_deployments_read_from_a_yaml_file_are_quota_checked_and_created(tmp_path: Path) -> None:
+    # contoso-chat lists its models in ai.yaml (loadYamlContent): the loop over them was "a value the
+    # read cannot compute", so quota went unchecked and the simulated provision made no deployment
+    project = ready(tmp_path, "ai-yaml")
+    model = read_infra(load_project(project), {"AZURE_ENV_NAME": "dev", "AZURE_LOCATION": "eastus2"})
+    assert not model.unmodelled
+    assert [(m.name, m.sku_name, m.capacity) for m in model.models] == [
+        ("gpt-4o-mini", "GlobalStandard", 25), ("text-embedding-3-small", "Standard", 15)]
+    out = strip_ansi(azd(project, "provision").stdout).splitlines()
+    assert [ln.split(": ")[2].split(" (")[0] for ln in out if ln.startswith("  (✓) Done: Azure AI Services Model Deployment")] == [
+        "chat", "embeddings"]

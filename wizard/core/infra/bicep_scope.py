@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from wizard.core.infra.bicep_syntax import BicepFile, Decl
 from wizard.core.infra.evaluate import Evaluator, Unknown, to_text
-from wizard.core.infra.functions import BICEP_FUNCTIONS, load_json_content, load_text_content
+from wizard.core.infra.functions import (
+    BICEP_FUNCTIONS,
+    load_json_content,
+    load_text_content,
+    load_yaml_content,
+)
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -56,6 +61,7 @@ class ModuleScope:
         functions = dict(BICEP_FUNCTIONS)
         functions["loadJsonContent"] = load_json_content(file.path.parent)
         functions["loadTextContent"] = load_text_content(file.path.parent)
+        functions["loadYamlContent"] = load_yaml_content(file.path.parent)
         functions["resourceGroup"] = self._resource_group
         functions["subscription"] = lambda *_a: {"id": f"/subscriptions/{reader.ctx.subscription}",
                                                  "subscriptionId": reader.ctx.subscription, "tenantId": reader.ctx.tenant}
