@@ -18,6 +18,7 @@ from tests.test_simulator import SIM, azd
 from tests.test_simulator_infra import ready
 from wizard.core.ansi import strip_ansi
 from wizard.core.infra import read_infra
+from wizard.core.phone import has_telephony
 from wizard.core.project import load_project, read_env_values
 from wizard.core.teardown import plan_teardown
 from wizard.core.verify_probe import serves_health_path
@@ -144,7 +145,7 @@ def test_preflight_after_deploy_reads_an_env_without_a_resource_group_output(tmp
     assert checks["environment.placeholder"]["status"] == "warn", checks["environment.placeholder"]
     assert "placeholder" in checks["environment.placeholder"]["detail"]
     phone = checks["environment.phone"]
-    assert phone["status"] == "skip" and phone["detail"] == "the project has no Azure Communication Services"
+    assert phone["status"] == "skip" and phone["detail"] == "the project has no telephony"
     fresh = run_wizard("preflight", "--simulate", "-C", str(ready(tmp_path / "x", "avm-todo")), "-e", "dev", "--json")
     fresh_checks = {c["id"]: c for c in json.loads(fresh.stdout)["checks"]}
     assert fresh_checks["environment.placeholder"]["detail"] == "not provisioned yet"
@@ -302,3 +303,19 @@ def test_model_deployments_read_from_a_yaml_file_are_quota_checked_and_created(t
     out = strip_ansi(azd(project, "provision").stdout).splitlines()
     assert [ln.split(": ")[2].split(" (")[0] for ln in out if ln.startswith("  (✓) Done: Azure AI Services Model Deployment")] == [
         "chat", "embeddings"]
+
+
+def test_an_acs_resource_that_sends_email_gets_no_phone_step(tmp_path: Path) -> None:
+    # "Microsoft.Communication" anywhere in the infra counted as telephony: an ACS resource linked to
+    # an email service got the phone step, a telephony warning and "phone numbers" at teardown
+    project = tmp_path / "acs-email"
+    shutil.copytree(PROJECTS / "acs-email", project)
+    assert not has_telephony(load_project(project), {"ACS_ENDPOINT": "https://x.communication.azure.com"})
+    out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                     "--location", "eastus2", "--yes")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert "phone skipped" in out.stdout and "not applicable: the project has no telephony" in out.stdout
+    assert "Telephony" not in out.stdout and "phone number" not in out.stdout
+    assert not any("phone" in item for item in plan_teardown(load_project(project), "dev", _values(project), None).not_touched)
+    accelerator = copy_sample(tmp_path / "sample")  # ACS and email too, and its hooks read the number
+    assert has_telephony(load_project(accelerator), {})

@@ -235,7 +235,7 @@ async def phone(engine: StepContext) -> StepOutcome:
     number = engine.phone
     if not number and not has_telephony(engine.project, engine.env_values):
         engine.facts["telephony"] = {"enabled": False, "applies": False, "detail": "no telephony in this project"}
-        return _outcome(StepStatus.SKIPPED, detail="not applicable: the project has no Azure Communication Services")
+        return _outcome(StepStatus.SKIPPED, detail="not applicable: the project has no telephony")
     if not number:
         enabled, reason = telephony_status(engine.env_values)
         engine.facts["telephony"] = {"enabled": enabled, "detail": reason}

@@ -238,7 +238,7 @@ def _add_env_endpoints(report: VerifyReport, env_values: dict[str, str]) -> None
 
 async def _telephony(report: VerifyReport, project: Project | None, env_values: dict[str, str], ports: AzurePorts) -> None:
     if project is not None and not has_telephony(project, env_values):
-        report.telephony_detail = "not applicable: the project has no Azure Communication Services"
+        report.telephony_detail = "not applicable: the project has no telephony"
         report.telephony_applies = False
         return  # a todo app gets no telephony check and no warning
     enabled, reason = telephony_status(env_values)

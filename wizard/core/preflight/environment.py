@@ -53,7 +53,7 @@ async def check_placeholder(ctx: PreflightContext) -> Outcome:
 async def check_phone(ctx: PreflightContext) -> Outcome:
     values = ctx.env_values
     if not await ctx.blocking("telephony", lambda: has_telephony(ctx.project, values)):
-        return Outcome(SKIP, "the project has no Azure Communication Services")
+        return Outcome(SKIP, "the project has no telephony")
     try:
         groups = await _resource_groups(ctx)
     except Exception as exc:
