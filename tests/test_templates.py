@@ -20,6 +20,7 @@ from wizard.core.ansi import strip_ansi
 from wizard.core.infra import read_infra
 from wizard.core.phone import has_telephony
 from wizard.core.project import load_project, read_env_values
+from wizard.core.steps import Plan, StepId
 from wizard.core.teardown import plan_teardown
 from wizard.core.verify_probe import serves_health_path
 from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, Cloud, cloud_dir
@@ -314,8 +315,27 @@ def test_an_acs_resource_that_sends_email_gets_no_phone_step(tmp_path: Path) -> 
     out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
                      "--location", "eastus2", "--yes")
     assert out.returncode == 0, out.stdout[-3000:]
-    assert "phone skipped" in out.stdout and "not applicable: the project has no telephony" in out.stdout
+    assert "plan: environment → preflight → provision → deploy → verify\n" in out.stdout
     assert "Telephony" not in out.stdout and "phone number" not in out.stdout
     assert not any("phone" in item for item in plan_teardown(load_project(project), "dev", _values(project), None).not_touched)
     accelerator = copy_sample(tmp_path / "sample")  # ACS and email too, and its hooks read the number
     assert has_telephony(load_project(accelerator), {})
+
+
+def test_the_phone_step_is_in_the_plan_only_where_there_is_telephony(tmp_path: Path) -> None:
+    # every todo app's plan, stepper and summary had a Phone step (then "skipped: not applicable")
+    todo = load_project(PROJECTS / "avm-todo")
+    assert not has_telephony(todo, {})
+    assert StepId.PHONE not in Plan().for_project(False).steps
+    assert StepId.PHONE in Plan().for_project(False, phone="+14165551234").steps  # asked for: kept
+    assert Plan(steps=(StepId.ENVIRONMENT, StepId.PHONE)).for_project(False).steps == (StepId.ENVIRONMENT, StepId.PHONE)
+    assert StepId.PHONE in Plan().for_project(True).steps
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                     "--location", "eastus2", "--yes", "--steps", "environment")
+    assert "plan: environment\n" in out.stdout
+    full = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--skip", "provision,deploy,verify")
+    assert "plan: environment → preflight → provision → deploy → verify\n" in full.stdout and "Phone" not in full.stdout
+    summary = json.loads(sorted((project / ".azure/dev/wizard/runs").glob("*/summary.json"))[-1].read_text())
+    assert "phone" not in [s["id"] for s in summary["steps"]]
