@@ -339,3 +339,21 @@ def test_the_phone_step_is_in_the_plan_only_where_there_is_telephony(tmp_path: P
     assert "plan: environment → preflight → provision → deploy → verify\n" in full.stdout and "Phone" not in full.stdout
     summary = json.loads(sorted((project / ".azure/dev/wizard/runs").glob("*/summary.json"))[-1].read_text())
     assert "phone" not in [s["id"] for s in summary["steps"]]
+
+
+def test_the_summary_of_a_project_without_telephony_says_nothing_of_calls(tmp_path: Path) -> None:
+    # a todo app's summary said "talk to the agent", "voice calls: deploy-wizard phone …" and
+    # "Telephony disabled"
+    from wizard.tui.screens.summary import next_text
+
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    out = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                     "--location", "eastus2", "--yes")
+    assert out.returncode == 0, out.stdout[-2000:]
+    summary = json.loads(sorted((project / ".azure/dev/wizard/runs").glob("*/summary.json"))[-1].read_text())
+    assert summary["telephony"]["applies"] is False
+    text = next_text(summary, True).plain
+    assert "agent" not in text and "voice calls" not in text and "open the endpoints above" in text
+    accelerator = next_text({"env": "dev", "telephony": {"enabled": False, "applies": True}}, True).plain
+    assert "talk to the agent" in accelerator and "voice calls: deploy-wizard phone" in accelerator
