@@ -18,6 +18,7 @@ from tests.test_simulator import SIM, azd
 from tests.test_simulator_infra import ready
 from wizard.core.ansi import strip_ansi
 from wizard.core.infra import read_infra
+from wizard.core.infra.tf_features import destroy_purges
 from wizard.core.phone import has_telephony
 from wizard.core.project import load_project, read_env_values
 from wizard.core.steps import Plan, StepId
@@ -357,3 +358,23 @@ def test_the_summary_of_a_project_without_telephony_says_nothing_of_calls(tmp_pa
     assert "agent" not in text and "voice calls" not in text and "open the endpoints above" in text
     accelerator = next_text({"env": "dev", "telephony": {"enabled": False, "applies": True}}, True).plain
     assert "talk to the agent" in accelerator and "voice calls: deploy-wizard phone" in accelerator
+
+
+def test_terraform_teardown_says_what_its_provider_leaves_soft_deleted(tmp_path: Path) -> None:
+    # azd passes no --purge to terraform destroy: todo-nodejs-mongo-terraform's provider keeps its
+    # vault soft-deleted (name held), yet the plan said "purged permanently" and the simulated
+    # teardown "Nothing left behind"
+    project = tmp_path / "tf-keep-vault"
+    shutil.copytree(PROJECTS / "tf-keep-vault", project)
+    assert destroy_purges(project / "infra")["Microsoft.KeyVault/vaults"] is False
+    assert destroy_purges(project / "infra")["Microsoft.CognitiveServices/accounts"] is True  # azurerm's default
+    up = run_wizard("run", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--create",
+                    "--location", "eastus2", "--yes", "--steps", "environment,provision")
+    assert up.returncode == 0, up.stdout[-2000:]
+    down = run_wizard("teardown", "--plain", "--simulate", "-C", str(project), "-e", "dev", "--confirm", "dev")
+    assert down.returncode == 0, down.stdout[-2000:]
+    plan = down.stdout[: down.stdout.index("not touched:")]
+    purged = plan[plan.index("purged permanently"):plan.index("left soft-deleted")]
+    assert "Cognitive Services / AI Foundry: cog-" in purged and "Key Vault" not in purged
+    assert "Key Vault: kv-" in plan[plan.index("left soft-deleted"):]
+    assert "left behind: kv-" in down.stdout and "Nothing left behind" not in down.stdout

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.core.env_resources import env_resource_groups, provisioned
+from wizard.core.infra.tf_features import destroy_purges
 from wizard.core.ports import AzurePorts, AzureResource
 from wizard.core.project import Project
 from wizard.core.records import last_done
@@ -48,6 +49,7 @@ class TeardownPlan:
     needs_preprovision: bool
     not_touched: tuple[str, ...] = NOT_TOUCHED
     looked_up: bool = True  # the groups come from Azure (False: no Azure access, azd down finds them)
+    soft_deleted: tuple[AzureResource, ...] = ()  # left soft-deleted: terraform destroy does not purge them
     torn_down: bool = False  # this wizard's last teardown of the env came after its last provision
 
     @property
@@ -84,6 +86,10 @@ class TeardownPlan:
         if self.purged:
             out.append("purged permanently (soft-delete skipped, names free again):")
             out.extend(f"  - {PURGED_TYPES.get(r.type, r.type)}: {r.name}" for r in self.purged)
+        if self.soft_deleted:
+            out.append("left soft-deleted, names taken until purged (terraform destroy purges only what the "
+                       "azurerm provider's features block says; azd's --purge does not reach it):")
+            out.extend(f"  - {PURGED_TYPES.get(r.type, r.type)}: {r.name}" for r in self.soft_deleted)
         if self.needs_preprovision:
             out.append("this checkout lacks terraform's generated backend files: the preprovision hook runs first")
         out.append("not touched:")
@@ -146,6 +152,11 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         for group in groups:
             resources.extend(ports.resources.list_resource_group(group))
     purged = tuple(r for r in resources if r.type in PURGED_TYPES)
+    kept: tuple[AzureResource, ...] = ()
+    if project.infra.provider.lower() == "terraform":  # terraform destroy, not azd, decides what is purged
+        purges = destroy_purges(project.infra_dir)
+        kept = tuple(r for r in purged if not purges.get(r.type, True))
+        purged = tuple(r for r in purged if purges.get(r.type, True))
     return TeardownPlan(
         env=env,
         subscription=values.get("AZURE_SUBSCRIPTION_ID"),
@@ -154,6 +165,7 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         purged=purged,
         needs_preprovision=needs_preprovision(project),
         not_touched=not_touched_for(project, values),
+        soft_deleted=kept,
         looked_up=ports is not None,
         torn_down=last_done(project.root, env, ("provision", "teardown")) == "teardown",
     )
