@@ -132,6 +132,16 @@ class FakeApps:
         raise AssertionError("preflight must not restart anything")
 
 
+class FakeResources:
+    """Resource groups as azd finds them: none tagged here, AZURE_RESOURCE_GROUP's exists."""
+
+    def resource_groups_tagged(self, tag: str, value: str) -> list[str]:
+        return []
+
+    def resource_group_exists(self, resource_group: str) -> bool:
+        return True
+
+
 def fake_ports(providers: FakeProviders | None = None, subscriptions: FakeSubscriptions | None = None,
                apps: FakeApps | None = None) -> AzurePorts:
     return AzurePorts(
@@ -140,7 +150,7 @@ def fake_ports(providers: FakeProviders | None = None, subscriptions: FakeSubscr
         phone_numbers_for=None,
         subscriptions=subscriptions or FakeSubscriptions(),
         providers=providers or FakeProviders(),
-        resources=None,  # type: ignore[arg-type]
+        resources=FakeResources(),  # type: ignore[arg-type]
     )
 
 

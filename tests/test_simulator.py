@@ -175,10 +175,17 @@ def test_down_removes_resources_and_reports_nothing_second_time(tmp_path: Path) 
     assert "No objects need to be destroyed" in again and "Destroy complete! Resources: 0 destroyed." in again
 
 
-def test_down_without_purge_leaves_soft_deleted(tmp_path: Path) -> None:
+def test_terraform_down_purges_as_the_provider_says_whatever_purge(tmp_path: Path) -> None:
+    # azd passes no --purge to terraform destroy (terraform_provider.go): the azurerm provider's
+    # features block decides; the sample's purges vaults and accounts, so nothing is left soft-deleted
     project = ready(tmp_path)
     azd(project, "provision")
     azd(project, "down", "--force")
+    assert simulated_ports(project, "dev").resources.list_soft_deleted() == []
+    provider = project / "infra/terraform/provider.tf"
+    provider.write_text(provider.read_text().replace("purge_soft_delete_on_destroy = true", "purge_soft_delete_on_destroy = false"))
+    azd(project, "provision")
+    azd(project, "down", "--force", "--purge")
     gone = simulated_ports(project, "dev").resources.list_soft_deleted()
     assert {r.type for r in gone} >= {"Microsoft.KeyVault/vaults", "Microsoft.CognitiveServices/accounts"}
 

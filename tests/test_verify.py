@@ -34,6 +34,8 @@ def project(tmp_path: Path) -> Project:
         'FROM python:3.11-slim\nEXPOSE 8000\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
         encoding="utf-8",
     )
+    # the accelerator's backend serves the health path the wait polls (verify waits only where one is served)
+    (tmp_path / "apps/backend/main.py").write_text('@app.get("/api/v1/health")\ndef health(): ...\n', encoding="utf-8")
     return parse_azure_yaml(tmp_path / "azure.yaml")
 
 

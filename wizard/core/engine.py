@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from wizard.core.azd import AzdClient, AzdError
@@ -31,8 +32,9 @@ from wizard.core.events import (
 )
 from wizard.core.lock import EnvLock, LockBusy
 from wizard.core.options import EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOptions
+from wizard.core.phone import has_telephony
 from wizard.core.ports import AzurePorts
-from wizard.core.project import Project, ProjectError, load_project
+from wizard.core.project import Project, ProjectError, load_project, read_env_values
 from wizard.core.records import RunRecord, new_run_id
 from wizard.core.redact import MaskingDict, Redactor, secret_values
 from wizard.core.runner import ProcessResult, ProcessRunner
@@ -61,6 +63,9 @@ class Engine:
         self._sinks: list[Sink] = [sink] if sink else []
         self.clock = clock
         self.project = project or load_project(options.project_dir)
+        known = read_env_values(self.project.root, options.env_name) if options.env_name else {}
+        options = replace(options, plan=options.plan.for_project(has_telephony(self.project, known), options.phone))
+        self.options = options
         self.env_name: str | None = options.env_name
         self.phone: str | None = options.phone
         self.run_id = new_run_id(clock())

@@ -178,12 +178,28 @@ def _done_targets(engine: StepContext, step: StepId) -> str:
     return "no changes" if step.value in engine.facts.get("no_changes", ()) else "azd listed no resources"
 
 
+async def _up_hook(engine: StepContext, step: StepId, name: str) -> StepOutcome | None:
+    """The project's `preup`/`postup` hook: `azd up` runs them around provision and deploy, and the
+    wizard runs those two as steps of their own, so it runs them itself (`azd hooks run`)."""
+    if engine.project.hook(name) is None:
+        return None
+    result, failure = await engine.stream(step, engine.azd.hooks_run_argv(name))
+    if result.cancelled or engine.cancelled:
+        return _outcome(StepStatus.CANCELLED, detail=f"cancelled during the {name} hook")
+    engine.refresh_env_values()
+    return _outcome(StepStatus.FAILED, failure) if failure is not None else None
+
+
 async def provision(engine: StepContext) -> StepOutcome:
+    if (stopped := await _up_hook(engine, StepId.PROVISION, "preup")) is not None:
+        return stopped
     return await _lifecycle(engine, StepId.PROVISION, engine.azd.provision_argv())
 
 
 async def deploy(engine: StepContext) -> StepOutcome:
     outcome = await _lifecycle(engine, StepId.DEPLOY, engine.azd.deploy_argv())
+    if outcome.status == StepStatus.DONE and (stopped := await _up_hook(engine, StepId.DEPLOY, "postup")) is not None:
+        outcome = stopped
     engine.facts["endpoints"] = endpoints_from_env(engine.env_values)
     return outcome
 
@@ -218,7 +234,7 @@ async def phone(engine: StepContext) -> StepOutcome:
     number = engine.phone
     if not number and not has_telephony(engine.project, engine.env_values):
         engine.facts["telephony"] = {"enabled": False, "applies": False, "detail": "no telephony in this project"}
-        return _outcome(StepStatus.SKIPPED, detail="not applicable: the project has no Azure Communication Services")
+        return _outcome(StepStatus.SKIPPED, detail="not applicable: the project has no telephony")
     if not number:
         enabled, reason = telephony_status(engine.env_values)
         engine.facts["telephony"] = {"enabled": enabled, "detail": reason}

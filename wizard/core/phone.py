@@ -124,28 +124,39 @@ def normalize_e164(text: str) -> str | None:
     return candidate if E164_RE.match(candidate) else None
 
 
-TELEPHONY_MARKERS = ("Microsoft.Communication", "azurerm_communication_service", "communicationServices")
+# an Azure Communication Services resource in the infra (Bicep type, AVM module, azurerm type)
+TELEPHONY_MARKERS = ("Microsoft.Communication/communicationServices", "communication/communication-service",
+                     "azurerm_communication_service")
+# an email service next to it: that ACS resource sends email, unless something reads a phone number
+EMAIL_MARKERS = ("Microsoft.Communication/emailServices", "communication/email-service",
+                 "azurerm_email_communication_service")
 
 
 def has_telephony(project: Project | None, env_values: dict[str, str]) -> bool:
-    """Whether phone setup applies: the environment has ACS outputs, the infra declares an Azure
-    Communication Services resource, or a hook reads the phone number. A todo app has none."""
-    if any(key.startswith("ACS_") for key in env_values):
+    """Whether phone setup applies: a phone number is set or a hook reads it, the environment has
+    ACS outputs, or the infra declares an Azure Communication Services resource, unless that resource
+    sits beside an email service and nothing reads a phone number (it sends email). A todo app has none."""
+    if (env_values.get(ENV_KEY) or "").strip():
         return True
     if project is None:
-        return False
+        return any(key.startswith("ACS_") for key in env_values)
     if any(ENV_KEY in hook.run for hook in project.hooks):
         return True
+    scripts = [project.root / p for h in project.hooks for p in ([h.script] if h.script else [])]
+    if any(_mentions(path, ENV_KEY) for path in scripts):
+        return True
+    acs = email = False
     folder = project.infra_dir
     for path in list(folder.rglob("*.tf")) + list(folder.rglob("*.bicep")) if folder.is_dir() else []:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace").lower()  # ARM types ignore case
         except OSError:
             continue
-        if any(marker in text for marker in TELEPHONY_MARKERS):
-            return True
-    scripts = [project.root / p for h in project.hooks for p in ([h.script] if h.script else [])]
-    return any(_mentions(path, ENV_KEY) for path in scripts)
+        acs = acs or any(marker.lower() in text for marker in TELEPHONY_MARKERS)
+        email = email or any(marker.lower() in text for marker in EMAIL_MARKERS)
+    if email:
+        return False
+    return acs or any(key.startswith("ACS_") for key in env_values)
 
 
 def _mentions(path: Path, word: str) -> bool:

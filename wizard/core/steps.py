@@ -111,6 +111,13 @@ class Plan:
     steps: tuple[StepId, ...] = FLOW
     skipped: frozenset[StepId] = field(default_factory=frozenset)
 
+    def for_project(self, telephony: bool, phone: str | None = None) -> Plan:
+        """The whole flow without the phone step where the project has no telephony (unless a number
+        was given); a plan of chosen steps (`--steps`, `deploy-wizard phone`) stays as asked."""
+        if telephony or phone or self.steps != FLOW:
+            return self
+        return Plan(steps=tuple(s for s in self.steps if s is not StepId.PHONE), skipped=self.skipped - {StepId.PHONE})
+
     @classmethod
     def build(
         cls,

@@ -6,11 +6,13 @@ needs the environment's name typed, and each leftover cleanup has its own confir
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.core.env_resources import ENV_TAG, env_resource_groups, provisioned
+from wizard.core.infra.tf_features import destroy_purges
 from wizard.core.ports import AzurePorts, AzureResource, IncompleteListing, NotSignedIn
 from wizard.core.project import Project
 from wizard.core.records import last_done
@@ -31,12 +33,10 @@ PURGED_TYPES = {
 # Files the accelerator's preprovision hook generates; a fresh checkout lacks them.
 GENERATED_TERRAFORM_FILES = ("backend.tf", "provider.conf.json", "main.tfvars.json")
 
-NOT_TOUCHED = (
-    "your local code and this project folder",
-    "the terraform remote-state resource group (created by the preprovision hook, outside terraform)",
-    "the EasyAuth Entra ID app registration (<frontend>-easyauth)",
-    "phone numbers bought on the ACS resource (they keep billing until released)",
-)
+LOCAL_CODE = "your local code and this project folder"
+NOT_TOUCHED = (LOCAL_CODE,)  # what every project keeps; the rest applies where the project has it
+STATE_VARS = ("RS_RESOURCE_GROUP", "RS_STORAGE_ACCOUNT")  # a terraform remote state made outside terraform
+APP_REGISTRATION = re.compile(r"\baz\s+ad\s+(?:app|sp)\s+create\b")
 
 
 # The soft-deleted kinds the wizard lists (the purge lists ARM has), and how to list each by hand.
@@ -94,6 +94,7 @@ class TeardownPlan:
     needs_preprovision: bool
     not_touched: tuple[str, ...] = NOT_TOUCHED
     looked_up: bool = True  # the groups come from Azure (False: no Azure access or the lookup failed; azd down finds them)
+    soft_deleted: tuple[AzureResource, ...] = ()  # left soft-deleted: terraform destroy does not purge them
     torn_down: bool = False  # this wizard's last teardown of the env came after its last provision
     unchecked: tuple[Unchecked, ...] = ()  # lookups of the plan that failed (what will be deleted is then not all listed)
 
@@ -133,6 +134,10 @@ class TeardownPlan:
         if self.purged:
             out.append("purged permanently (soft-delete skipped, names free again):")
             out.extend(f"  - {PURGED_TYPES.get(r.type, r.type)}: {r.name}" for r in self.purged)
+        if self.soft_deleted:
+            out.append("left soft-deleted, names taken until purged (terraform destroy purges only what the "
+                       "azurerm provider's features block says; azd's --purge does not reach it):")
+            out.extend(f"  - {PURGED_TYPES.get(r.type, r.type)}: {r.name}" for r in self.soft_deleted)
         if self.needs_preprovision:
             out.append("this checkout lacks terraform's generated backend files: the preprovision hook runs first")
         out.append("not touched:")
@@ -163,6 +168,30 @@ def needs_preprovision(project: Project) -> bool:
     return not any((infra / name).exists() for name in GENERATED_TERRAFORM_FILES)
 
 
+def not_touched_for(project: Project, values: dict[str, str]) -> tuple[str, ...]:
+    """What `azd down` leaves alone, as far as this project has it: a remote-state group only where
+    the environment or the hooks use one, EasyAuth only where a hook sets it up, phone numbers only
+    with telephony, app registrations only where a hook creates them."""
+    from wizard.core.phone import has_telephony
+    from wizard.core.preflight.common import read_hook_scripts
+
+    hooks = read_hook_scripts(project)
+    code = hooks.code_text()
+    items = [LOCAL_CODE]
+    state_rg = values.get("RS_RESOURCE_GROUP")
+    if state_rg or any(name in code for name in STATE_VARS):
+        where = f" {state_rg}" if state_rg else ""
+        items.append(f"the terraform remote-state resource group{where} (created by the preprovision hook, outside terraform)")
+    if values.get("EASYAUTH_ENABLED") or "EASYAUTH" in code.upper():
+        frontend = values.get("FRONTEND_CONTAINER_APP_NAME") or "<frontend>"
+        items.append(f"the EasyAuth Entra ID app registration ({frontend}-easyauth)")
+    elif APP_REGISTRATION.search(code):
+        items.append("the Entra ID app registrations the hooks create (az ad app/sp create)")
+    if has_telephony(project, values):
+        items.append("phone numbers bought on the ACS resource (they keep billing until released)")
+    return tuple(items)
+
+
 def plan_teardown(project: Project, env: str, values: dict[str, str], ports: AzurePorts | None) -> TeardownPlan:
     """What `azd down --force --purge` will delete, found the way azd finds it (env_resources).
 
@@ -186,6 +215,11 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
             except Exception as exc:
                 unchecked.append(Unchecked(f"the resources in {group}", lookup_error(exc), f"az resource list -g {group} -o table"))
     purged = tuple(r for r in resources if r.type in PURGED_TYPES)
+    kept: tuple[AzureResource, ...] = ()
+    if project.infra.provider.lower() == "terraform":  # terraform destroy, not azd, decides what is purged
+        purges = destroy_purges(project.infra_dir)
+        kept = tuple(r for r in purged if not purges.get(r.type, True))
+        purged = tuple(r for r in purged if purges.get(r.type, True))
     return TeardownPlan(
         env=env,
         subscription=values.get("AZURE_SUBSCRIPTION_ID"),
@@ -193,6 +227,8 @@ def plan_teardown(project: Project, env: str, values: dict[str, str], ports: Azu
         resources=tuple(resources),
         purged=purged,
         needs_preprovision=needs_preprovision(project),
+        not_touched=not_touched_for(project, values),
+        soft_deleted=kept,
         looked_up=looked_up,
         torn_down=last_done(project.root, env, ("provision", "teardown")) == "teardown",
         unchecked=tuple(unchecked),

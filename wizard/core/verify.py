@@ -39,6 +39,7 @@ from wizard.core.verify_probe import (
     backend_health_url,
     https_url,
     probe_frontend,
+    serves_health_path,
     wait_for_health,
 )
 from wizard.core.verify_report import VerifyCheck, VerifyReport, short_error
@@ -89,6 +90,8 @@ async def verify(
     backend = backend_service(project, env_values)
     if backend not in {s.name for s in services}:
         backend = None  # the health check probes a Container App backend; other hosts are "not checked"
+    if backend is not None and not await asyncio.to_thread(serves_health_path, project, backend):
+        backend = None  # no health path in its code or infra: probed like the other apps (does it answer?)
     app_by_service: dict[str, ContainerAppInfo] = {}
     broken: set[str] = set()  # services whose app cannot answer (health/frontend not worth waiting for)
     placeholder: set[str] = set()
@@ -235,7 +238,7 @@ def _add_env_endpoints(report: VerifyReport, env_values: dict[str, str]) -> None
 
 async def _telephony(report: VerifyReport, project: Project | None, env_values: dict[str, str], ports: AzurePorts) -> None:
     if project is not None and not has_telephony(project, env_values):
-        report.telephony_detail = "not applicable: the project has no Azure Communication Services"
+        report.telephony_detail = "not applicable: the project has no telephony"
         report.telephony_applies = False
         return  # a todo app gets no telephony check and no warning
     enabled, reason = telephony_status(env_values)

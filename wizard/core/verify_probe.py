@@ -10,13 +10,56 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.core.ports import AzurePorts, ContainerAppInfo, HttpResult
 from wizard.core.verify_report import VerifyCheck, short_error
 
+if TYPE_CHECKING:
+    from wizard.core.project import Project
+
 HEALTH_PATH = "/api/v1/health"
 ProgressCallback = Callable[[int, int, float], None]
+# where a service's own code or the infra can name the health path it serves
+CODE_SUFFIXES = frozenset((".py", ".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".cs", ".java", ".kt", ".go",
+                           ".rb", ".php", ".rs", ".bicep", ".tf"))
+SKIP_DIRS = frozenset(("node_modules", ".git", ".azure", ".venv", "venv", "__pycache__", "dist", "build",
+                       ".next", ".terraform", "bin", "obj", "target", "tests", "test", "docs"))
+MAX_FILES = 5000
+
+
+def serves_health_path(project: Project | None, service: str, path: str = HEALTH_PATH) -> bool:
+    """Whether `service` has the health endpoint the wait polls: its code (its folder, tests and
+    docs left out) or the infra (a probe) names the path. A todo API has none, and waiting two
+    minutes for a 404 there is a false alarm."""
+    if project is None or (svc := project.service(service)) is None:
+        return False
+    needle = path.encode()
+    seen = 0
+    for folder in (project.root / svc.project, project.infra_dir):
+        for file in _code_files(folder):
+            seen += 1
+            if seen > MAX_FILES:
+                return False
+            try:
+                if needle in file.read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def _code_files(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+        for name in files:
+            if os.path.splitext(name)[1] in CODE_SUFFIXES:
+                yield Path(current) / name
 
 
 def https_url(fqdn: str | None) -> str | None:
@@ -130,6 +173,10 @@ async def probe_frontend(ports: AzurePorts, name: str, url: str) -> VerifyCheck:
         )
     if result.status is not None and 200 <= result.status < 400:
         return VerifyCheck(check_id, target, "pass", f"{name}: answers", f"{url} answered {result.status}")
+    if result.status is not None and result.status < 500 and result.status != 408:
+        # the app itself answered (an API often serves nothing at /): up and serving
+        return VerifyCheck(check_id, target, "pass", f"{name}: answers",
+                           f"{url} answered {result.status} (the app is serving; nothing is served at that path)")
     answer = f"answered {result.status}" if result.status is not None else f"did not answer ({result.error or 'no response'})"
     return VerifyCheck(
         check_id, target, "warn", f"{name}: does not answer yet", f"{url} {answer}",

@@ -37,7 +37,7 @@ from wizard.simulator.cloud import (
     speed,
 )
 from wizard.simulator.console import Console
-from wizard.simulator.sim import Sim, list_app_states
+from wizard.simulator.sim import Sim, list_app_states, run_sim_hook
 
 VERSION = "1.31.2"
 COMMIT = "5c0ffee5c0ffee5c0ffee5c0ffee5c0ffee5c0ff"
@@ -329,12 +329,17 @@ def _pairs(words: list[str]) -> dict[str, str]:
 
 
 def up(sim: Sim) -> int:
-    """`azd up`: provision, then deploy, as one command."""
+    """`azd up`: preup, provision, deploy, postup (each command's own hooks inside)."""
+    if (code := run_sim_hook(sim, "preup")) is not None:
+        return code
     code = lifecycle.provision(sim)
     if code:
         return code
     sim.console.sim_clock = 0.0
-    return deploy.deploy(sim)
+    code = deploy.deploy(sim)
+    if code:
+        return code
+    return run_sim_hook(sim, "postup") or 0
 
 
 def show(sim: Sim) -> int:

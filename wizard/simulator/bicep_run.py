@@ -17,7 +17,14 @@ from wizard.core.infra.types import create_seconds, purge_display, purged_first
 from wizard.simulator.cloud import LOCATION_NAMES, SUBSCRIPTION_ID, SUBSCRIPTION_NAME
 from wizard.simulator.console import duration_text, go_duration_ms
 from wizard.simulator.infra import arm_id, output_values, soft_deleted_by_down
-from wizard.simulator.sim import Sim, create, forget_outputs, groups_of_env, warn_unmodelled
+from wizard.simulator.sim import (
+    Sim,
+    create,
+    forget_outputs,
+    groups_of_env,
+    run_sim_hook,
+    warn_unmodelled,
+)
 
 QUOTA_ERROR = (
     "deployment failed: error deploying infrastructure: deploying to subscription: \n\nDeployment Error Details:\n"
@@ -42,10 +49,22 @@ def _jitter(name: str) -> float:
 
 
 def planned(model: InfraModel) -> list[Resource]:
-    """ARM resources the deployment creates (conditions that cannot be evaluated count as true)."""
+    """ARM resources the deployment creates (conditions that cannot be evaluated count as true).
+
+    A resource two modules both deploy (a vault again, to add access policies) is one resource:
+    ARM updates it in place, and azd reports it once."""
     groups = [r for r in model.active if r.arm_type == "Microsoft.Resources/resourceGroups"]
     others = [r for r in model.active if r.arm_type and r.arm_type != "Microsoft.Resources/resourceGroups"]
-    return groups + others
+    seen: set[tuple[str, ...]] = set()
+    out: list[Resource] = []
+    for resource in groups + others:
+        key = ((resource.arm_type or "").lower(), (resource.name or resource.symbol).lower(),
+               (resource.group or "").lower(), resource.parent.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(resource)
+    return out
 
 
 def provision(sim: Sim, model: InfraModel) -> int | None:
@@ -104,7 +123,7 @@ def provision(sim: Sim, model: InfraModel) -> int | None:
 def _id(resource: Resource, group: str) -> str:
     if resource.arm_type == "Microsoft.Resources/resourceGroups":
         return arm_id("", "Microsoft.Resources/resourceGroups", resource.name or "")
-    return arm_id(resource.group or group, resource.arm_type or "", resource.name or "")
+    return arm_id(resource.group or group, resource.arm_type or "", resource.name or "", resource.parent)
 
 
 def _failure(sim: Sim, resource: Resource, state: dict[str, object]) -> str | None:
@@ -141,6 +160,8 @@ def _count_text(resources: list[dict[str, str]]) -> str:
 
 
 def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
+    """`azd down` of a Bicep deployment, its postdown hook before the closing `SUCCESS:` (azd's hook
+    middleware runs inside the one that prints it)."""
 
     c = sim.console
     c.line("Discovering resources to delete...")
@@ -148,6 +169,8 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
     if not groups:
         c.line("  (✓) Done: No Azure resources were found.")
         c.line()
+        if (code := run_sim_hook(sim, "postdown")) is not None:
+            return code
         c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")
         return 0
     if not force:
@@ -181,6 +204,8 @@ def down(sim: Sim, model: InfraModel, *, force: bool, purge: bool) -> int:
             edited["apps"] = {k: v for k, v in edited["apps"].items() if v.get("resource_group") != group}
             edited["sites"] = {k: v for k, v in edited.get("sites", {}).items() if v.get("resource_group") != group}
     forget_outputs(sim, model)
+    if (code := run_sim_hook(sim, "postdown")) is not None:
+        return code
     c.line()
     c.line()
     c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")

@@ -13,7 +13,8 @@ import time
 from typing import Any
 
 from wizard.simulator.console import duration_text, go_duration
-from wizard.simulator.sim import Sim, require_login
+from wizard.simulator.hooks import run_hook
+from wizard.simulator.sim import Sim, require_login, run_sim_hook
 
 # host -> (Packaging details, Publishing details, Deploying details), azd's `NewServiceProgress` strings
 PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -33,6 +34,23 @@ TAG_MISSING = (
 )
 
 
+def _service_hooks(sim: Sim, service: str, events: tuple[str, ...], when: str) -> str | None:
+    """Run the service's `pre`/`post` hooks of `events` in the sandbox; the error chain if one stops azd."""
+    for event in events:
+        failure = run_hook(sim.project, f"{when}{event}", {**sim.values, "AZURE_ENV_NAME": sim.env}, service)
+        sim.reload()
+        if failure is None:
+            continue
+        if failure.continue_on_error:
+            sim.console.line(f"WARNING: {failure.message(when)}")
+            sim.console.line("Execution will continue since ContinueOnError has been set to true.")
+            continue
+        verb = {"restore": "restoring", "build": "building", "package": "packaging", "publish": "publishing",
+                "deploy": "deploying"}[event]
+        return f"{verb} service {service}: {failure.message(when)}"
+    return None
+
+
 def deploy(sim: Sim, only: str | None = None) -> int:
     c = sim.console
     if (code := require_login(sim)) is not None:
@@ -40,6 +58,8 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     services = [s for s in sim.project.services if only in (None, s.name) and s.enabled(sim.values)]
     if only and not services:
         return c.error(f"service name '{only}' doesn't exist")
+    if (code := run_sim_hook(sim, "predeploy")) is not None:  # the command's hooks wrap it, as azd's middleware does
+        return code
     c.line()
     c.line("Deploying services (azd deploy)")
     c.line()
@@ -54,49 +74,80 @@ def deploy(sim: Sim, only: str | None = None) -> int:
     found = {s.name: _target(s, targets) for s in services}
     if sim.legacy:
         return _deploy_legacy(sim, services, found)
+    errors: list[str] = []
+    failed: set[str] = set()
     for s in services:
         c.line(f"  {s.name}: Packaging")
-        for detail in _progress(found[s.name], s)[0]:
-            c.line(f"  {s.name}: Packaging ({detail})")
-        c.wait(2)
+        chain = None
+        for event in ("restore", "build"):  # packaging builds first, which restores first
+            chain = chain or _service_hooks(sim, s.name, (event,), "pre") or _service_hooks(sim, s.name, (event,), "post")
+        chain = chain or _service_hooks(sim, s.name, ("package",), "pre")
+        if chain is None:
+            for detail in _progress(found[s.name], s)[0]:
+                c.line(f"  {s.name}: Packaging ({detail})")
+            c.wait(2)
+            chain = _service_hooks(sim, s.name, ("package",), "post")
+        if chain:
+            c.line(f"  {s.name}: Failed ({chain})")
+            errors.append(chain)
+            failed.add(s.name)
     started = c.sim_clock  # azd counts elapsed time from the first phase after packaging
 
     def stamp() -> str:
         elapsed = c.sim_clock - started
         return f" [{go_duration(elapsed)}]" if elapsed >= 1 else ""
 
-    errors: list[str] = []
     for s in services:
+        if s.name in failed:
+            continue
         if found[s.name] is None:
             c.wait(3)
             chain = f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}"
             c.line(f"  {s.name}: Failed ({chain}){stamp()}")
             errors.append(chain)
+            failed.add(s.name)
             continue
         c.line(f"  {s.name}: Publishing")  # real azd 1.31.2 prints no elapsed time while publishing
-        for detail in _progress(found[s.name], s)[1]:
-            c.line(f"  {s.name}: Publishing ({detail})")
-            c.wait(3)
+        chain = _service_hooks(sim, s.name, ("publish",), "pre")
+        if chain is None:
+            for detail in _progress(found[s.name], s)[1]:
+                c.line(f"  {s.name}: Publishing ({detail})")
+                c.wait(3)
+            chain = _service_hooks(sim, s.name, ("publish",), "post")
+        if chain:
+            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
+            errors.append(chain)
+            failed.add(s.name)
     if sim.scenario == "hang":
         while True:
             time.sleep(3600)
     endpoints: list[str] = []
     for s in services:
         target = found[s.name]
-        if target is None:
+        if target is None or s.name in failed:
             continue
         c.wait(25)
         c.line(f"  {s.name}: Deploying{stamp()}")
+        if chain := _service_hooks(sim, s.name, ("deploy",), "pre"):
+            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
+            errors.append(chain)
+            continue
         for detail in _progress(target, s)[2]:
             c.line(f"  {s.name}: Deploying ({detail}){stamp()}")
             c.wait(0.3)
         _ship(sim, s.name, target)
+        if chain := _service_hooks(sim, s.name, ("deploy",), "post"):
+            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
+            errors.append(chain)
+            continue
         c.line(f"  {s.name}: Done{stamp()}")
         endpoints.append(f"- Endpoint: {target['url'].rstrip('/')}/ ")
     for line in endpoints:
         c.line(line)
     if errors:
         return c.error(errors[0])
+    if (code := run_sim_hook(sim, "postdeploy")) is not None:
+        return code
     c.line()
     c.line()
     c.line(f"SUCCESS: Your application was deployed to Azure in {duration_text(c.sim_clock)}.")
@@ -158,9 +209,9 @@ def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
                 site["deployed"] = stamp
         return
     app_name = target["name"]
-    registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or f"cr{sim.token}.azurecr.io"
-    image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
     with sim.cloud.edit() as state:
+        registry = sim.values.get("AZURE_CONTAINER_REGISTRY_ENDPOINT") or _registry_server(state) or f"cr{sim.token}.azurecr.io"
+        image = f"{registry}/{sim.project.name}/{service}-{sim.env}:azd-deploy-{stamp}"
         app = state["apps"][app_name]
         app["image"] = image
         for revision in app["revisions"]:
@@ -170,3 +221,12 @@ def _ship(sim: Sim, service: str, target: dict[str, Any]) -> None:
                                  "running_state": "Running", "replicas": 1, "traffic_weight": 100})
     key = "SERVICE_" + service.upper().replace("-", "_").replace(" ", "_") + "_IMAGE_NAME"
     sim.save_values({key: image})
+
+
+def _registry_server(state: dict[str, Any]) -> str | None:
+    """The login server of the registry provision created (azd pushes there without the output too)."""
+    for group in state["resource_groups"].values():
+        for res in group["resources"]:
+            if res["type"] == "Microsoft.ContainerRegistry/registries":
+                return f"{res['name']}.azurecr.io"
+    return None

@@ -7,6 +7,7 @@ step lists and buys numbers on the simulated ACS resource, and teardown finds wh
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,7 +25,8 @@ from wizard.core.ports import (
     Subscription,
     Tenant,
 )
-from wizard.core.project import read_env_values
+from wizard.core.project import Project, ProjectError, load_project, read_env_values
+from wizard.core.verify_probe import serves_health_path
 from wizard.simulator.cloud import (
     LOCATIONS,
     PLACEHOLDER_IMAGE,
@@ -34,6 +36,7 @@ from wizard.simulator.cloud import (
     Cloud,
     cloud_dir,
 )
+from wizard.simulator.infra import is_child_type
 from wizard.simulator.signin import signed_in
 
 HEALTH_PATH = "/api/v1/health"
@@ -76,6 +79,17 @@ class SimHttp:
     def __init__(self, cloud: Cloud, root: Path) -> None:
         self.cloud = cloud
         self.root = root
+        self._health: dict[str, bool] = {}
+
+    def _serves_health(self, service: str) -> bool:
+        """An app answers the health path only where its project serves one (its code names it)."""
+        if service not in self._health:
+            try:
+                project: Project | None = load_project(self.root)
+            except (ProjectError, OSError):
+                project = None
+            self._health[service] = serves_health_path(project, service)
+        return self._health[service]
 
     def get(self, url: str, timeout: float = 10.0) -> HttpResult:
         parsed = urlparse(url)
@@ -90,15 +104,18 @@ class SimHttp:
                 if app["target_port"] not in (None, 80):
                     return HttpResult(504, "stream timeout", error="upstream did not answer (startup probe failing)")
                 return HttpResult(200, "<html><title>Welcome to Azure Container Apps!</title></html>")
+            service = (app.get("tags") or {}).get("azd-service-name") or ""
+            if parsed.path.rstrip("/") == HEALTH_PATH and not self._serves_health(service):
+                return HttpResult(404, "Cannot GET " + parsed.path)
             if parsed.path.rstrip("/") == HEALTH_PATH:
                 state["health_calls"] = state.get("health_calls", 0) + 1
                 if self.cloud.scenario == "health-flaky" and state["health_calls"] <= FLAKY_FAILURES:
                     return HttpResult(503, '{"status":"starting"}')
-                return HttpResult(200, '{"status":"healthy","service":"voice-agent-backend"}')
+                return HttpResult(200, json.dumps({"status": "healthy", "service": service}))
         values = read_env_values(self.root, self.cloud.env)
         if values.get("EASYAUTH_ENABLED", "").lower() == "true" and "backend" not in (parsed.hostname or ""):
             return HttpResult(401, "You do not have permission to view this directory or page.")
-        return HttpResult(200, "<!doctype html><title>Voice Agent</title>")
+        return HttpResult(200, f"<!doctype html><title>{app['name']}</title>")
 
 
 class SimPhoneNumbers:
@@ -191,7 +208,10 @@ class SimResources:
         group = self.cloud.read()["resource_groups"].get(resource_group)
         if group is None:
             return []
-        return [AzureResource(r["id"], r["name"], r["type"], resource_group) for r in group["resources"]]
+        # ARM lists a group's top-level resources; children (a storage account's blobServices, an
+        # account's deployments) go with their parent and are not listed
+        return [AzureResource(r["id"], r["name"], r["type"], resource_group) for r in group["resources"]
+                if not is_child_type(r["type"])]
 
     def resource_group_exists(self, resource_group: str) -> bool:
         return resource_group in self.cloud.read()["resource_groups"]

@@ -8,10 +8,12 @@ from the type's CAF abbreviation; outputs that cannot be evaluated are made from
 
 from __future__ import annotations
 
+import uuid
+
 from wizard.core.infra import InfraModel, Resource, read_infra
 from wizard.core.infra.types import caf_prefix, purge_display, purged_first
 from wizard.core.project import Project
-from wizard.simulator.cloud import SUBSCRIPTION_ID, token_for
+from wizard.simulator.cloud import SUBSCRIPTION_ID, TENANT_ID, token_for
 
 # creation order terraform's dependency graph would give (by terraform type); others in between
 RANK = {"random_string": 0, "azurecaf_name": 0, "azurerm_resource_group": 0, "azurerm_user_assigned_identity": 1,
@@ -29,6 +31,8 @@ OUTPUT_TYPES = (
     ("LOG_ANALYTICS", "Microsoft.OperationalInsights/workspaces"), ("AKS", "Microsoft.ContainerService/managedClusters"),
     ("FUNCTION", "Microsoft.Web/sites"), ("APIM", "Microsoft.ApiManagement/service"),
 )  # fmt: skip
+# outputs ending in these are GUIDs (a client, principal, object or app id), not ARM ids
+GUID_WORDS = ("CLIENT_ID", "PRINCIPAL_ID", "OBJECT_ID", "APP_ID")
 ENDPOINTS = {
     "Microsoft.KeyVault/vaults": "https://{name}.vault.azure.net/",
     "Microsoft.ContainerRegistry/registries": "{name}.azurecr.io",
@@ -47,7 +51,7 @@ ENDPOINTS = {
 
 def sim_model(project: Project, env: str, values: dict[str, str]) -> InfraModel:
     """The project's model with the simulated environment's values (and its token for random names)."""
-    context = {"AZURE_ENV_NAME": env, "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, **values}
+    context = {"AZURE_ENV_NAME": env, "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, "AZURE_TENANT_ID": TENANT_ID, **values}
     token = token_for(env)
     model = read_infra(project, context, env, random_token=token)
     for resource in model.resources:
@@ -73,10 +77,23 @@ def fallback_name(resource: Resource, token: str) -> str:
     return f"{prefix}-{symbol}-{token}"
 
 
-def arm_id(group: str, arm_type: str, name: str) -> str:
+def arm_id(group: str, arm_type: str, name: str, parent: str = "") -> str:
+    """The ARM id; a child type (`accounts/deployments`) under its parent's name (`parent`, or the
+    `account/deployment` form of its name)."""
     if arm_type == "Microsoft.Resources/resourceGroups":
         return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}"
+    namespace, _, path = arm_type.partition("/")
+    types = path.split("/")
+    names = [*parent.split("/"), name] if parent and "/" not in name else name.split("/")
+    if len(types) > 1 and len(names) == len(types):
+        path = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
+        return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{namespace}/{path}"
     return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{arm_type}/{name}"
+
+
+def is_child_type(arm_type: str | None) -> bool:
+    """`Microsoft.Storage/storageAccounts/blobServices`: a child, not listed in its resource group."""
+    return (arm_type or "").count("/") > 1
 
 
 def endpoint(resource: Resource, token: str, location: str) -> str:
@@ -104,14 +121,21 @@ def output_values(model: InfraModel, services: list[str], token: str, location: 
         if resource is None:
             arm = next((t for word, t in OUTPUT_TYPES if word in upper), None)
             resource = next((r for r in active if r.arm_type == arm), None) if arm else None
-        if resource is None:
-            values[name] = "InstrumentationKey=00000000-0000-0000-0000-000000000000" if "CONNECTION_STRING" in upper \
+        connection = "CONNECTION_STRING" in upper or "CONNECTIONSTRING" in upper
+        if upper.endswith("_LOCATION"):  # a location is the environment's region, whatever it names
+            values[name] = location
+        elif upper.endswith("TENANT_ID"):  # the simulated subscription's tenant
+            values[name] = TENANT_ID
+        elif any(upper.endswith(f"_{word}") for word in GUID_WORDS):  # identities are GUIDs, not ARM ids
+            values[name] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{token}/{name}"))
+        elif resource is None:
+            values[name] = "InstrumentationKey=00000000-0000-0000-0000-000000000000" if connection \
                 else f"{name.lower().replace('_', '-')}-{token}"
         elif upper.endswith("_NAME") or upper == "AZURE_RESOURCE_GROUP":
             values[name] = resource.name or ""
         elif upper.endswith("_ID"):
-            values[name] = arm_id(resource.group or group, resource.arm_type or "", resource.name or "")
-        elif "CONNECTION_STRING" in upper:
+            values[name] = arm_id(resource.group or group, resource.arm_type or "", resource.name or "", resource.parent)
+        elif connection:
             values[name] = f"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://{location}.in.applicationinsights.azure.com/"
         elif any(word in upper for word in ("ENDPOINT", "URL", "URI", "FQDN")):
             url = endpoint(resource, token, location)

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from wizard.core.infra import InfraModel, Resource
+from wizard.core.infra.tf_features import destroy_purges
 from wizard.core.infra.types import create_seconds
 from wizard.simulator import bicep_run
 from wizard.simulator import terraform as tf
@@ -242,17 +243,20 @@ def down(sim: Sim, *, force: bool, purge: bool) -> int:
             c.raw(tf.destroyed(address, 8) + "\n")
         for text in tf.destroy_complete(len(created)):
             c.raw(text + "\n")
+    purges = destroy_purges(sim.project.infra_dir)  # azd does not pass --purge on to terraform destroy
     with sim.cloud.edit() as state:
         for group in list(state["resource_groups"]):
             if group == state.get("state_rg"):
                 continue
             for resource in state["resource_groups"].pop(group)["resources"]:
-                if soft_deleted_by_down(resource["type"]) and not purge:
+                if soft_deleted_by_down(resource["type"]) and not purges.get(resource["type"], True):
                     state["soft_deleted"].append({**resource, "location": sim.location})
         state["apps"] = {}
         state["sites"] = {}
         state["tf_state"] = {}
     forget_outputs(sim, model)
+    if (code := run_sim_hook(sim, "postdown")) is not None:
+        return code
     c.line()
     c.line(f"SUCCESS: Your application was removed from Azure in {duration_text(c.sim_clock)}.")
     return 0

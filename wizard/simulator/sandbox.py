@@ -7,8 +7,10 @@ In a simulation it runs instead:
 - in a temporary copy of the project (caches and `.git` left out), so what it writes is thrown away;
 - with HOME and TMPDIR inside the sandbox (no `~/.azure`, `~/.azd` or `~/.npm` of the user's);
 - with shims first on PATH: `azd` is the simulator (it writes the real project's `.azure/`, which a
-  simulation may change), `az` is the simulated Azure CLI, and the tools in NOT_RUN are not run at all
-  (each call is logged and succeeds). Everything else (sh, sed, grep, jq, git reads) is the machine's.
+  simulation may change), `az` is the simulated Azure CLI, and every other command this machine has
+  is not run at all (each call is logged and succeeds), but for the shells and file and text
+  utilities a hook script is made of (OWN_TOOLS: sh, sed, grep, jq, git reads…), which act only on the
+  sandbox's copy. A template's hook that runs `ipython`, `jupyter`, `mvn` or `gh` runs none of them.
 
 SANDBOX_NOTE says this before a simulated run; `shim.py` is what the shims execute.
 """
@@ -31,13 +33,27 @@ NOT_RUN = (
     "npx", "pnpm", "yarn", "node", "dotnet", "func", "kubectl", "helm", "pwsh", "bicep", "curl", "wget",
     "sqlcmd", "psql", "mysql",
 )
+# the machine's own tools a hook runs for real: shells, file and text utilities (in the sandbox's
+# copy), local computations (openssl rand, uuidgen); anything else on PATH gets a not-run shim
+OWN_TOOLS = frozenset((
+    "sh", "bash", "dash", "zsh", "ksh", "env", "cat", "echo", "printf", "test", "[", "true", "false", "expr",
+    "sed", "awk", "gawk", "mawk", "nawk", "grep", "egrep", "fgrep", "cut", "tr", "head", "tail", "sort", "uniq",
+    "wc", "tee", "xargs", "find", "basename", "dirname", "realpath", "readlink", "pwd", "ls", "mkdir", "rmdir",
+    "rm", "cp", "mv", "ln", "touch", "chmod", "stat", "date", "sleep", "seq", "mktemp", "jq", "yq", "base64",
+    "od", "xxd", "hexdump", "sha1sum", "sha256sum", "sha512sum", "md5sum", "cksum", "tac", "rev", "paste",
+    "join", "comm", "diff", "cmp", "fold", "fmt", "nl", "column", "printenv", "id", "whoami", "uname",
+    "hostname", "which", "tput", "timeout", "dos2unix", "unix2dos", "tar", "gzip", "gunzip", "zcat", "zip",
+    "unzip", "openssl", "uuidgen", "git", "iconv", "file", "du", "df", "nproc", "getopt", "envsubst",
+    "split", "csplit", "shuf", "tsort", "truncate", "sync", "yes", "arch", "logname", "tty", "stty",
+))
 COPY_SKIP = {".git", ".azure", "node_modules", ".venv", "venv", "__pycache__", ".terraform", ".mypy_cache",
              ".pytest_cache", ".ruff_cache", ".sim-cloud", "dist", "build", ".next"}
 ROOT_ENV = "DEPLOY_WIZARD_SANDBOX_ROOT"  # the real project root, for the azd shim
 LOG_ENV = "DEPLOY_WIZARD_SANDBOX_LOG"  # where the shims record what they did not run
 SANDBOX_NOTE = (
     "Simulation: project hooks run in a sandbox (a temporary copy of the project, HOME inside it), with "
-    "the simulated azd and az first on PATH; " + ", ".join(NOT_RUN[:12]) + " and the like are not run. "
+    "the simulated azd and az first on PATH; " + ", ".join(NOT_RUN[:12]) + " and every other program but "
+    "the shell's file and text tools are not run. "
     "Nothing reaches your Azure account, and nothing outside .azure/ changes."
 )
 
@@ -63,6 +79,29 @@ def _shim(bin_dir: Path, name: str) -> None:
     path.chmod(0o755)
 
 
+def _not_run_shims(bin_dir: Path, path_var: str) -> None:
+    """A not-run shim for every command on `path_var` but OWN_TOOLS (one script, a link per name)."""
+    generic = bin_dir / ".not-run"
+    python = shlex.quote(sys.executable)
+    generic.write_text(f'#!/bin/sh\nexec {python} -P -m wizard.simulator.shim "$(basename "$0")" "$@"\n',
+                       encoding="utf-8")
+    generic.chmod(0o755)
+    for folder in path_var.split(os.pathsep):
+        try:
+            entries = list(os.scandir(folder or "."))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name in OWN_TOOLS or name.startswith(".") or "/" in name or (bin_dir / name).exists():
+                continue
+            try:
+                if entry.is_file() and os.access(entry.path, os.X_OK):
+                    (bin_dir / name).symlink_to(generic.name)
+            except OSError:
+                continue
+
+
 @contextmanager
 def hook_sandbox(project_root: Path) -> Iterator[Sandbox]:
     """A throw-away copy of the project with the shims on PATH; removed on exit."""
@@ -74,6 +113,7 @@ def hook_sandbox(project_root: Path) -> Iterator[Sandbox]:
         bin_dir.mkdir()
         for name in (*SIMULATED, *NOT_RUN):
             _shim(bin_dir, name)
+        _not_run_shims(bin_dir, os.environ.get("PATH", ""))
         for folder in ("home", "tmp"):
             (base / folder).mkdir()
         log = base / "not-run.log"

@@ -70,8 +70,9 @@ def require_login(sim: Sim) -> int | None:
     )
 
 
-def run_sim_hook(sim: Sim, name: str) -> int | None:
-    failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env})
+def run_sim_hook(sim: Sim, name: str, service: str | None = None) -> int | None:
+    """Run the project's (or `service`'s) hook `name` in the sandbox; an exit code when azd stops."""
+    failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env}, service)
     sim.reload()
     if failure is None:
         return None
@@ -114,7 +115,7 @@ def create(sim: Sim, state: dict[str, Any], resource: Resource, group: str) -> N
         return
     group = resource.group or group
     rg = state["resource_groups"].setdefault(group, {"location": sim.location, "resources": [], "tags": {}})
-    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name), "address": resource.address,
+    entry = {"name": name, "type": arm_type, "id": arm_id(group, arm_type, name, resource.parent), "address": resource.address,
              "tags": resource.tags}
     if resource.kind:
         entry["kind"] = resource.kind

@@ -112,6 +112,7 @@ class WizardApp(WizardAppBase):
 
     # -- project ---------------------------------------------------------------------------------
     def load_project(self) -> None:
+        self._telephony: bool | None = None
         try:
             self.project = load_project(self.options.project_dir)
             self.project_error = None
@@ -163,7 +164,19 @@ class WizardApp(WizardAppBase):
 
     @property
     def plan(self) -> Plan:
-        return self.options.plan
+        """The run's plan as this project has it: no phone step without telephony."""
+        return self.options.plan.for_project(self.telephony, self.options.phone)
+
+    @property
+    def telephony(self) -> bool:
+        """Whether the project has telephony (read once per project load; the infra is scanned)."""
+        if self._telephony is None:
+            from wizard.core.phone import has_telephony
+
+            env = self.options.env_name
+            values = self.project.env_values(env) if self.project is not None and env else {}
+            self._telephony = self.project is not None and has_telephony(self.project, values)
+        return self._telephony
 
     def step_screen_should_autostart(self, step: StepId) -> bool:
         if step is StepId.TEARDOWN:  # never without the typed confirmation, autopilot or not

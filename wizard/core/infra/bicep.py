@@ -89,6 +89,8 @@ class BicepReader:
         return self.instances[path]
 
     def module_outputs(self, caller: ModuleScope, decl: Decl) -> Any:
+        if decl.target.startswith(("br:", "br/", "ts:", "ts/")):
+            return self._registry_outputs(caller, decl)
         child = self.instances.get((*caller.path, decl.name)) or self._child(caller, decl)
         if child is None:
             return Unknown(f"{decl.name}.outputs")
@@ -96,6 +98,18 @@ class BicepReader:
         for output in child.file.of("output"):
             out[output.name] = child.eval.eval(output.value) if output.value else Unknown(output.name)
         return out
+
+    def _registry_outputs(self, caller: ModuleScope, decl: Decl) -> Any:
+        """A registry module's outputs that name what it creates (`outputs.name` of an AVM resource
+        module, `registryName` of a pattern), whichever order the template declares modules in."""
+        rows = _registry_rows(decl.target)
+        looped = decl.value is not None and _body_kind(decl.value) == "for"
+        body = body_of(decl.value)
+        if not rows or looped or body is None:
+            return Unknown(f"{decl.name}.outputs")
+        obj = caller.eval.eval(body)
+        args = mapping_at(obj if isinstance(obj, dict) else {}, "params")
+        return _outputs_of(rows, args)
 
     def _child(self, caller: ModuleScope, decl: Decl) -> ModuleScope | None:
         """The instance of a local, loop-free module, made on first reference to its outputs."""
@@ -175,7 +189,9 @@ class BicepReader:
                                 group=inst.group)
             self._fill(resource, obj, inst, decl)
             parent = obj.get("parent")
-            if isinstance(parent, dict) and isinstance(parent.get("name"), str):
+            if isinstance(parent, dict) and isinstance(parent.get("id"), str) and "/providers/" in parent["id"]:
+                resource.parent = "/".join(parent["id"].split("/providers/", 1)[1].split("/")[2::2])
+            elif isinstance(parent, dict) and isinstance(parent.get("name"), str):
                 resource.parent = parent["name"]
             elif parent_name:
                 resource.parent = parent_name
@@ -185,7 +201,7 @@ class BicepReader:
             if arm_type.lower() == DEPLOYMENT_TYPE.lower() and active is not False:
                 self._deployment(obj, resource.where)
             for child in decl.nested:
-                self._resource(inst, child, resource.name or "", arm_type)
+                self._resource(inst, child, "/".join(x for x in (resource.parent, resource.name or "") if x), arm_type)
 
     def _fill(self, resource: Resource, obj: dict[str, Any], inst: ModuleScope, decl: Decl) -> None:
         name = obj.get("name")
@@ -254,8 +270,7 @@ class BicepReader:
 
     def _registry(self, inst: ModuleScope, decl: Decl, target: str, args: dict[str, Any], active: bool | None,
                   condition: str, group: str | None) -> None:
-        arm_type = arm_type_for_registry_module(target)
-        rows = [{"type": arm_type, "name": "name", "port": "ingressTargetPort"}] if arm_type else registry_pattern(target)
+        rows = _registry_rows(target)
         if rows is None:
             self.model.note(inst.file.path, decl.line,
                             f"module {decl.name}: registry module {target} — its resources are not known")
@@ -270,8 +285,7 @@ class BicepReader:
             fields = {"name": args.get(str(row.get("name", "name"))), "kind": args.get("kind"),
                       "tags": args.get(str(row.get("tags", "tags")), {})}
             self._fill(resource, fields, inst, decl)
-            port = args.get(str(row.get("port", "")))
-            resource.target_port = port if isinstance(port, int) else None
+            resource.target_port = _registry_port(row, args)
             containers = list_at(args, "containers")
             image = containers[0].get("image") if containers and isinstance(containers[0], dict) else None
             resource.image = image if isinstance(image, str) else args.get("containerImage") if isinstance(
@@ -286,7 +300,42 @@ class BicepReader:
                     self._deployment({"properties": {"model": item.get("model")}, "sku": item.get("sku")},
                                      Where(inst.file.path, decl.line))
         name = first.name if first and first.name else Unknown(f"{decl.name}.name")
-        inst.values.setdefault(decl.name, {"name": name, "outputs": {"name": name}})
+        inst.values.setdefault(decl.name, {"name": name, "outputs": _outputs_of(rows, args)})
+
+
+def _registry_rows(target: str) -> list[dict[str, Any]] | None:
+    """What a registry module creates: an AVM resource module its one resource (its name in `name`,
+    its outputs `name` and `resourceId`), a known pattern module its rows from types.yaml."""
+    arm_type = arm_type_for_registry_module(target)
+    if arm_type:
+        row: dict[str, Any] = {"type": arm_type, "name": "name", "outputs": ["name"]}
+        if arm_type == "Microsoft.App/containerApps":  # avm/res/app/container-app: ingress on port 80 unless disabled
+            row.update(port="ingressTargetPort", port_default=80, no_ingress="disableIngress")
+        return [row]
+    return registry_pattern(target)
+
+
+def _registry_port(row: dict[str, Any], args: dict[str, Any]) -> int | None:
+    """The ingress target port a registry module gives its app: the param, else the module's
+    default while ingress is on; None when ingress is off or cannot be told."""
+    port = args.get(str(row.get("port", "")))
+    if isinstance(port, int):
+        return port
+    if port is not None or "port_default" not in row:
+        return None
+    on = args.get(str(row["ingress"]), True) if "ingress" in row else True
+    off = args.get(str(row["no_ingress"]), False) if "no_ingress" in row else False
+    return int(row["port_default"]) if on is True and off is False else None
+
+
+def _outputs_of(rows: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """The module outputs that are a created resource's name (what references to it read)."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        name = args.get(str(row.get("name", "name")))
+        for output in row.get("outputs") or ():
+            out.setdefault(str(output), name if isinstance(name, str) else Unknown(str(output)))
+    return out
 
 
 def _body_kind(value: tuple) -> str:
@@ -344,6 +393,7 @@ def read_bicep(infra_dir: Path, module: str = "main", env: dict[str, str] | None
     if not main.is_file():
         model.errors.append(f"{main} not found")
         return model
+    subscription = (env or {}).get("AZURE_SUBSCRIPTION_ID") or subscription  # names derive from the real one
     reader = BicepReader(infra_dir, Context(dict(env or {}), subscription), model)
     reader.load_parameters(module)
     root_file = reader.file(main)

@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from wizard.core.infra.bicep_syntax import BicepFile, Decl
 from wizard.core.infra.evaluate import Evaluator, Unknown, to_text
-from wizard.core.infra.functions import BICEP_FUNCTIONS, load_json_content, load_text_content
+from wizard.core.infra.functions import (
+    BICEP_FUNCTIONS,
+    load_json_content,
+    load_text_content,
+    load_yaml_content,
+)
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -23,6 +28,11 @@ class Context:
     @property
     def location(self) -> str:
         return self.env.get("AZURE_LOCATION", "")
+
+    @property
+    def tenant(self) -> Any:
+        """The environment's tenant (AZURE_TENANT_ID), else unknown: never a made-up value."""
+        return self.env.get("AZURE_TENANT_ID") or Unknown("tenantId")
 
 
 class ScopeReader(Protocol):
@@ -51,12 +61,13 @@ class ModuleScope:
         functions = dict(BICEP_FUNCTIONS)
         functions["loadJsonContent"] = load_json_content(file.path.parent)
         functions["loadTextContent"] = load_text_content(file.path.parent)
+        functions["loadYamlContent"] = load_yaml_content(file.path.parent)
         functions["resourceGroup"] = self._resource_group
         functions["subscription"] = lambda *_a: {"id": f"/subscriptions/{reader.ctx.subscription}",
-                                                 "subscriptionId": reader.ctx.subscription, "tenantId": Unknown("tenantId")}
+                                                 "subscriptionId": reader.ctx.subscription, "tenantId": reader.ctx.tenant}
         functions["deployment"] = lambda *_a: {"name": Unknown("deployment().name")}
         functions["environment"] = lambda *_a: {"name": "AzureCloud", "suffixes": {"storage": "core.windows.net"}}
-        functions["tenant"] = lambda *_a: {"tenantId": Unknown("tenantId")}
+        functions["tenant"] = lambda *_a: {"tenantId": reader.ctx.tenant}
         functions["resourceId"] = lambda *a: "/" + "/".join(to_text(x) for x in a)
         functions["subscriptionResourceId"] = functions["resourceId"]
         self.eval = Evaluator(self.resolve, functions)
@@ -96,8 +107,33 @@ class ModuleScope:
         obj = obj if isinstance(obj, dict) else {}
         if decl.kind == "module":
             return {"name": obj.get("name", Unknown(name)), "outputs": self.reader.module_outputs(self, decl)}
-        return {**obj, "id": Unknown(f"{name}.id"), "properties": {**(obj.get("properties") or {})}
+        return {**obj, "id": self._resource_id(decl, obj), "properties": {**(obj.get("properties") or {})}
                 if isinstance(obj.get("properties"), dict) else Unknown(f"{name}.properties")}
+
+    def _resource_id(self, decl: Decl, obj: dict[str, Any]) -> Any:
+        """The resource's ARM id, made as ARM makes it from its type, name, parent and group (an
+        output of it is what a next run reads back, so a made-up value would change that run)."""
+        name, unknown = obj.get("name"), Unknown(f"{decl.name}.id")
+        namespace, _, path = decl.target.split("@", 1)[0].partition("/")
+        types = path.split("/") if path else []
+        parent = obj.get("parent")
+        if not isinstance(name, str) or not types:
+            return unknown
+        if isinstance(parent, dict):
+            parent_id = parent.get("id")
+            return f"{parent_id}/{types[-1]}/{name}" if isinstance(parent_id, str) else unknown
+        names = name.split("/")
+        if len(names) != len(types):
+            return unknown
+        subscription = f"/subscriptions/{self.reader.ctx.subscription}"
+        if namespace.lower() == "microsoft.resources" and types == ["resourceGroups"]:
+            return f"{subscription}/resourceGroups/{name}"
+        scope = obj.get("scope")
+        group = scope.get("name") if isinstance(scope, dict) else self.group
+        if not isinstance(group, str):
+            return unknown
+        segments = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
+        return f"{subscription}/resourceGroups/{group}/providers/{namespace}/{segments}"
 
     def _param(self, decl: Decl) -> Any:
         if self.args is not None and decl.name in self.args:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from wizard.core.infra.evaluate import Unknown, takes_unknown, to_text
 
 
@@ -149,9 +151,17 @@ takes_unknown(HCL_FUNCTIONS["can"])
 
 def load_json_content(base: Path) -> Callable[..., Any]:
     """Bicep's `loadJsonContent('file.json'[, jsonPath])`, relative to the file that calls it."""
+    return _load_structured(base, json.loads)
 
+
+def load_yaml_content(base: Path) -> Callable[..., Any]:
+    """Bicep's `loadYamlContent('file.yaml'[, pathFilter])` (contoso-chat reads its model deployments so)."""
+    return _load_structured(base, yaml.safe_load)
+
+
+def _load_structured(base: Path, parse: Callable[[str], Any]) -> Callable[..., Any]:
     def load(path: str, json_path: str | None = None, _encoding: str | None = None) -> Any:
-        data = json.loads((base / path).read_text(encoding="utf-8-sig"))
+        data = parse((base / path).read_text(encoding="utf-8-sig"))
         if json_path:
             for part in json_path.lstrip("$.").split("."):
                 if part:

@@ -44,7 +44,7 @@ class Resource:
     kind: str = ""  # ARM kind (functionapp, app,linux, OpenAI)
     target_port: int | None = None
     image: str | None = None
-    parent: str = ""  # the parent resource's name for child types (deployments of an account)
+    parent: str = ""  # the parent's name for child types (deployments of an account), `a/b` below a child
     group: str | None = None  # the resource group it lands in, when known
 
     @property

@@ -98,7 +98,7 @@ class _Module:
             return self.module
         if name == "data":
             return LazyMap(lambda t: LazyMap(lambda n: {"subscription_id": self.reader.subscription,
-                                                        "tenant_id": Unknown("tenant_id"), "object_id": Unknown("object_id")}))
+                                                        "tenant_id": self.reader.env.get("AZURE_TENANT_ID") or Unknown("tenant_id"), "object_id": Unknown("object_id")}))
         if name not in self.types:
             self.types[name] = LazyMap(lambda n, t=name: self._resource_value(t, n))
         return self.types[name]
@@ -150,7 +150,7 @@ class _Reader:
         self.root = root
         self.env = env
         self.model = model
-        self.subscription = SUBSCRIPTION_ID
+        self.subscription = env.get("AZURE_SUBSCRIPTION_ID") or SUBSCRIPTION_ID
         self.random_token: str | None = None
         self.tfvars: dict[str, Any] = {}
         path = root / "main.tfvars.json"

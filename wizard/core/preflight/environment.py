@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import asyncio
 
+from wizard.core.env_resources import env_resource_groups, provisioned
+from wizard.core.phone import has_telephony
 from wizard.core.preflight.common import hook_scripts
 from wizard.core.preflight.data import PLACEHOLDER_IMAGES
 from wizard.core.preflight.model import PASS, SKIP, WARN, Outcome, PreflightContext
 
 
-def _resource_group(ctx: PreflightContext) -> str | None:
-    return ctx.env_values.get("AZURE_RESOURCE_GROUP") or None
+async def _resource_groups(ctx: PreflightContext) -> list[str]:
+    """The environment's groups, found as azd finds them (its tag; AZURE_RESOURCE_GROUP if set): a
+    template need not output AZURE_RESOURCE_GROUP to be provisioned."""
+    if not ctx.env or not provisioned(ctx.env_values):
+        return []
+    env = ctx.env
+    return await ctx.blocking("env_groups", lambda: env_resource_groups(env, ctx.env_values, ctx.ports))
 
 
 async def check_placeholder(ctx: PreflightContext) -> Outcome:
-    rg = _resource_group(ctx)
-    if not ctx.env or not rg:
+    try:
+        groups = await _resource_groups(ctx)
+    except Exception as exc:
+        return Outcome(SKIP, f"could not look up the environment's resource groups ({type(exc).__name__})")
+    if not groups:
         return Outcome(SKIP, "not provisioned yet")
     if ctx.ports is None:
         return Outcome(SKIP, "no Azure access to read the container apps")
+    rg = ", ".join(groups)
+    apps = []
     try:
-        apps = await asyncio.to_thread(ctx.ports.container_apps.list_apps, rg)
+        for group in groups:
+            apps.extend(await asyncio.to_thread(ctx.ports.container_apps.list_apps, group))
     except Exception as exc:
         return Outcome(SKIP, f"could not list container apps in {rg} ({type(exc).__name__})")
     if not apps:
@@ -39,7 +52,13 @@ async def check_placeholder(ctx: PreflightContext) -> Outcome:
 
 async def check_phone(ctx: PreflightContext) -> Outcome:
     values = ctx.env_values
-    if not ctx.env or not _resource_group(ctx):
+    if not await ctx.blocking("telephony", lambda: has_telephony(ctx.project, values)):
+        return Outcome(SKIP, "the project has no telephony")
+    try:
+        groups = await _resource_groups(ctx)
+    except Exception as exc:
+        return Outcome(SKIP, f"could not look up the environment's resource groups ({type(exc).__name__})")
+    if not groups:
         return Outcome(SKIP, "not provisioned yet")
     scripts = await hook_scripts(ctx)
     uses_acs = bool(values.get("ACS_ENDPOINT") or values.get("ACS_RESOURCE_ID")) or scripts.mentions("ACS_SOURCE_PHONE_NUMBER")

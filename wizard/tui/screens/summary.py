@@ -40,9 +40,11 @@ def next_text(summary: dict[str, Any], ok: bool) -> Text:
     env = summary.get("env") or "<env>"
     text = Text("What next", style="bold")
     if ok:
-        text.append("\n  • open the frontend URL above and talk to the agent")
         telephony = summary.get("telephony") or {}
-        if not telephony.get("enabled"):
+        voice = telephony.get("applies") is not False  # a project with telephony (the accelerator's shape)
+        text.append("\n  • open the frontend URL above and talk to the agent" if voice
+                    else "\n  • open the endpoints above")
+        if voice and not telephony.get("enabled"):
             text.append(f"\n  • voice calls: deploy-wizard phone +1XXXXXXXXXX -e {env}")
         text.append(f"\n  • after a code change: deploy code only (Environment screen, e) — or azd deploy -e {env}")
     else:
@@ -85,7 +87,7 @@ class SummaryScreen(WizardScreen):
         log = Text("Log  ", style="bold")
         log.append(str(summary.get("log") or "not written (no environment)"))
         telephony = summary.get("telephony")
-        if isinstance(telephony, dict):
+        if isinstance(telephony, dict) and telephony.get("applies") is not False:
             log.append("\nTelephony  ", style="bold")
             log.append("enabled" if telephony.get("enabled") else "disabled", style="green" if telephony.get("enabled") else "yellow")
             log.append(f" ({telephony.get('detail', '')})", style="dim")
