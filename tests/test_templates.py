@@ -380,3 +380,13 @@ def test_terraform_teardown_says_what_its_provider_leaves_soft_deleted(tmp_path:
     assert "Cognitive Services / AI Foundry: cog-" in purged and "Key Vault" not in purged
     assert "Key Vault: kv-" in plan[plan.index("left soft-deleted"):]
     assert "left behind: kv-" in down.stdout and "Nothing left behind" not in down.stdout
+
+
+def test_preflight_on_an_environment_not_created_yet_says_what_to_do(tmp_path: Path) -> None:
+    # a first-time user's `deploy-wizard preflight -e dev` on a fresh checkout only heard "does not exist"
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    out = run_wizard("preflight", "--simulate", "-C", str(project), "-e", "dev")
+    assert out.returncode == 2
+    assert "Run it without -e" in out.stderr and "azd env new dev" in out.stderr, out.stderr
+    assert run_wizard("preflight", "--simulate", "-C", str(project)).returncode == 0
