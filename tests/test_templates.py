@@ -267,7 +267,7 @@ def test_a_hook_runs_no_program_of_this_machine_but_the_shells_file_tools(tmp_pa
     yaml = project / "azure.yaml"
     yaml.write_text(yaml.read_text().replace(
         "run: 'rm ./src/web/.env.local && azd env set POSTDEPLOY_RAN true'",
-        "run: 'ipython kernel install --user && mvn package && rm ./src/web/.env.local && "
+        "run: 'ipython kernel install --user && mvn package && bash -c \"no-such-tool-here --run\" && rm ./src/web/.env.local && "
         "azd env set POSTDEPLOY_RAN \"$(printf %s done | tr a-z A-Z)\"'"))
     assert azd(project, "provision").returncode == 0
     child = dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ['PATH']}", DEPLOY_WIZARD_SIM_SPEED="0")
@@ -277,6 +277,8 @@ def test_a_hook_runs_no_program_of_this_machine_but_the_shells_file_tools(tmp_pa
     assert out.returncode == 0, out.stdout[-2000:]
     assert not marker.exists(), "a program of this machine ran from a template's hook"
     assert _values(project)["POSTDEPLOY_RAN"] == "DONE"  # the shell's own tools did run
+    # a program this machine lacks (contoso-chat's jupyter, which the not-run pip would have brought)
+    # is "not run" in a bash script, not "command not found"
 
 
 def test_outputs_the_read_cannot_compute_get_values_of_their_kind(tmp_path: Path) -> None:
@@ -378,3 +380,13 @@ def test_terraform_teardown_says_what_its_provider_leaves_soft_deleted(tmp_path:
     assert "Cognitive Services / AI Foundry: cog-" in purged and "Key Vault" not in purged
     assert "Key Vault: kv-" in plan[plan.index("left soft-deleted"):]
     assert "left behind: kv-" in down.stdout and "Nothing left behind" not in down.stdout
+
+
+def test_preflight_on_an_environment_not_created_yet_says_what_to_do(tmp_path: Path) -> None:
+    # a first-time user's `deploy-wizard preflight -e dev` on a fresh checkout only heard "does not exist"
+    project = tmp_path / "avm-todo"
+    shutil.copytree(PROJECTS / "avm-todo", project)
+    out = run_wizard("preflight", "--simulate", "-C", str(project), "-e", "dev")
+    assert out.returncode == 2
+    assert "Run it without -e" in out.stderr and "azd env new dev" in out.stderr, out.stderr
+    assert run_wizard("preflight", "--simulate", "-C", str(project)).returncode == 0

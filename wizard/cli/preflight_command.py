@@ -52,7 +52,9 @@ async def run_preflight_command(
     env = options.env_name or project.default_environment() or (envs[0] if len(envs) == 1 else None)
     if options.env_name and options.env_name not in envs:
         print(f"error: environment {options.env_name!r} does not exist (known: {', '.join(envs) or 'none'}); "
-              "preflight does not create environments", file=err)
+              "preflight does not create environments. Run it without -e for the checks that need none, or "
+              f"create it first: azd env new {options.env_name} (or deploy-wizard run -e {options.env_name} --create)",
+              file=err)
         return EXIT_USAGE
     options = replace(options, env_name=env if env in envs else None)
     engine = Engine(options, None, backend=backend, project=project)

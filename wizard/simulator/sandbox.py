@@ -83,8 +83,9 @@ def _not_run_shims(bin_dir: Path, path_var: str) -> None:
     """A not-run shim for every command on `path_var` but OWN_TOOLS (one script, a link per name)."""
     generic = bin_dir / ".not-run"
     python = shlex.quote(sys.executable)
-    generic.write_text(f'#!/bin/sh\nexec {python} -P -m wizard.simulator.shim "$(basename "$0")" "$@"\n',
-                       encoding="utf-8")
+    generic.write_text(  # called by a command's name (a link), or as `.not-run NAME ARGS` (bash's handler)
+        f'#!/bin/sh\nname=$(basename "$0")\nif [ "$name" = .not-run ]; then exec {python} -P -m wizard.simulator.shim "$@"; fi\n'
+        f'exec {python} -P -m wizard.simulator.shim "$name" "$@"\n', encoding="utf-8")
     generic.chmod(0o755)
     for folder in path_var.split(os.pathsep):
         try:
@@ -114,6 +115,11 @@ def hook_sandbox(project_root: Path) -> Iterator[Sandbox]:
         for name in (*SIMULATED, *NOT_RUN):
             _shim(bin_dir, name)
         _not_run_shims(bin_dir, os.environ.get("PATH", ""))
+        # a command this machine lacks (`jupyter`, which the not-run `pip install` would have
+        # brought) is not run either, rather than "command not found", in the hooks' bash scripts
+        bash_env = base / "bash_env"
+        bash_env.write_text(f'command_not_found_handle() {{ {shlex.quote(str(bin_dir / ".not-run"))} "$@"; }}\n',
+                            encoding="utf-8")
         for folder in ("home", "tmp"):
             (base / folder).mkdir()
         log = base / "not-run.log"
@@ -122,6 +128,7 @@ def hook_sandbox(project_root: Path) -> Iterator[Sandbox]:
             "HOME": str(base / "home"),
             "TMPDIR": str(base / "tmp"),
             "AZURE_CONFIG_DIR": str(base / "home" / ".azure"),
+            "BASH_ENV": str(bash_env),
             ROOT_ENV: str(project_root),
             LOG_ENV: str(log),
         }
