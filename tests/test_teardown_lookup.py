@@ -126,7 +126,7 @@ def test_a_refused_lookup_is_named_in_the_plan_and_never_nothing_to_delete(tmp_p
 def test_leftovers_say_what_could_not_be_checked(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from wizard.core.teardown import find_leftovers
+    from wizard.core.leftovers import find_leftovers
 
     project, values = _provisioned(tmp_path)
     values = {**values, "RS_RESOURCE_GROUP": "rg-tfstate"}
@@ -151,7 +151,7 @@ def test_plain_and_tui_say_nothing_left_only_when_everything_was_checked() -> No
     from io import StringIO
 
     from wizard.cli.teardown_command import _print_leftovers
-    from wizard.core.teardown import Unchecked
+    from wizard.core.leftovers import Unchecked
     from wizard.tui.screens.teardown import leftovers_text
 
     item = Unchecked("soft-deleted Key Vaults", "HTTP 400 BadRequest: no", "az keyvault list-deleted --resource-type vault -o table")

@@ -12,9 +12,10 @@ from typing import IO, Any
 
 from wizard.core.backend import Backend
 from wizard.core.engine import EXIT_OK, EXIT_USAGE, Engine, RunOptions
+from wizard.core.leftovers import Leftover, find_leftovers
 from wizard.core.project import list_environments, load_project
 from wizard.core.steps import Plan, StepId
-from wizard.core.teardown import Leftover, find_leftovers, plan_teardown, remove_local_environment
+from wizard.core.teardown import plan_teardown, remove_local_environment
 
 
 async def run_teardown_command(

@@ -1,7 +1,7 @@
 """What the teardown screen does besides `azd down`: read leftovers, clean one, remove the local env.
 
-Thin glue over `wizard.core.teardown` (plan_teardown, find_leftovers, cleanup,
-remove_local_environment). Everything that touches Azure runs in a thread (the SDK blocks).
+Thin glue over `wizard.core.teardown` (plan_teardown, remove_local_environment) and
+`wizard.core.leftovers` (find_leftovers, cleanup). Everything that touches Azure runs in a thread (the SDK blocks).
 """
 
 from __future__ import annotations
@@ -10,15 +10,9 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.core.leftovers import Leftover, Leftovers, Unchecked, cleanup, find_leftovers
 from wizard.core.ports import IncompleteListing
-from wizard.core.teardown import (
-    Leftover,
-    Leftovers,
-    Unchecked,
-    cleanup,
-    find_leftovers,
-    plan_teardown,
-)
+from wizard.core.teardown import plan_teardown
 
 KIND_TITLES = {
     "resource-group": "resource group still there",

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from wizard.core.teardown import Leftover
+from wizard.core.leftovers import Leftover
 from wizard.tui.leftover_actions import KIND_TITLES, what_happens
 
 

@@ -16,9 +16,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
 from wizard.core.events import Event, LinesReceived, RunFinished, StepFinished, TargetChanged
+from wizard.core.leftovers import Leftover, Unchecked
 from wizard.core.project import list_environments
 from wizard.core.steps import StepId
-from wizard.core.teardown import Leftover, Unchecked
 from wizard.tui.format import masked_error, plain
 from wizard.tui.leftover_actions import (
     KIND_TITLES,
