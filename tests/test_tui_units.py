@@ -357,3 +357,14 @@ def test_one_duration_format_for_every_front_end() -> None:
     assert {k: format_duration(k) for k in cases} == cases
     assert duration(0.3) == "0s" and duration(59.9) == "59s" and duration(3725) == "1h02m"
     assert _duration(None) == "-" and _duration(3725) == "1h02m"
+
+
+def test_the_app_implements_every_intent_its_screens_are_typed_against() -> None:
+    from wizard.tui.app import WizardApp
+    from wizard.tui.app_base import WizardAppBase
+
+    concrete = {"watch_busy", "loaded_project"}  # the base's own, shared by every app
+    intents = [name for name, value in vars(WizardAppBase).items()
+               if not name.startswith("__") and (callable(value) or isinstance(value, property))]
+    assert len(intents) > 20
+    assert [name for name in intents if name not in concrete and name not in vars(WizardApp)] == []
