@@ -13,8 +13,7 @@ import time
 from typing import Any
 
 from wizard.simulator.console import duration_text, go_duration
-from wizard.simulator.hooks import run_hook
-from wizard.simulator.sim import Sim, require_login, run_sim_hook
+from wizard.simulator.sim import Sim, hook_stop, require_login, run_sim_hook
 
 # host -> (Packaging details, Publishing details, Deploying details), azd's `NewServiceProgress` strings
 PROGRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -37,17 +36,11 @@ TAG_MISSING = (
 def _service_hooks(sim: Sim, service: str, events: tuple[str, ...], when: str) -> str | None:
     """Run the service's `pre`/`post` hooks of `events` in the sandbox; the error chain if one stops azd."""
     for event in events:
-        failure = run_hook(sim.project, f"{when}{event}", {**sim.values, "AZURE_ENV_NAME": sim.env}, service)
-        sim.reload()
-        if failure is None:
-            continue
-        if failure.continue_on_error:
-            sim.console.line(f"WARNING: {failure.message(when)}")
-            sim.console.line("Execution will continue since ContinueOnError has been set to true.")
-            continue
-        verb = {"restore": "restoring", "build": "building", "package": "packaging", "publish": "publishing",
-                "deploy": "deploying"}[event]
-        return f"{verb} service {service}: {failure.message(when)}"
+        message = hook_stop(sim, f"{when}{event}", service)
+        if message is not None:
+            verb = {"restore": "restoring", "build": "building", "package": "packaging", "publish": "publishing",
+                    "deploy": "deploying"}[event]
+            return f"{verb} service {service}: {message}"
     return None
 
 
@@ -76,6 +69,13 @@ def deploy(sim: Sim, only: str | None = None) -> int:
         return _deploy_legacy(sim, services, found)
     errors: list[str] = []
     failed: set[str] = set()
+
+    def fail(name: str, chain: str, suffix: str = "") -> None:
+        """azd's `Failed (chain)` row; the service goes no further and the command fails."""
+        c.line(f"  {name}: Failed ({chain}){suffix}")
+        errors.append(chain)
+        failed.add(name)
+
     for s in services:
         c.line(f"  {s.name}: Packaging")
         chain = None
@@ -88,9 +88,7 @@ def deploy(sim: Sim, only: str | None = None) -> int:
             c.wait(2)
             chain = _service_hooks(sim, s.name, ("package",), "post")
         if chain:
-            c.line(f"  {s.name}: Failed ({chain})")
-            errors.append(chain)
-            failed.add(s.name)
+            fail(s.name, chain)
     started = c.sim_clock  # azd counts elapsed time from the first phase after packaging
 
     def stamp() -> str:
@@ -102,10 +100,8 @@ def deploy(sim: Sim, only: str | None = None) -> int:
             continue
         if found[s.name] is None:
             c.wait(3)
-            chain = f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}"
-            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
-            errors.append(chain)
-            failed.add(s.name)
+            fail(s.name, f"publishing service {s.name}: getting target resource: {TAG_MISSING.format(svc=s.name)}",
+                 stamp())
             continue
         c.line(f"  {s.name}: Publishing")  # real azd 1.31.2 prints no elapsed time while publishing
         chain = _service_hooks(sim, s.name, ("publish",), "pre")
@@ -115,9 +111,7 @@ def deploy(sim: Sim, only: str | None = None) -> int:
                 c.wait(3)
             chain = _service_hooks(sim, s.name, ("publish",), "post")
         if chain:
-            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
-            errors.append(chain)
-            failed.add(s.name)
+            fail(s.name, chain, stamp())
     if sim.scenario == "hang":
         while True:
             time.sleep(3600)
@@ -129,16 +123,14 @@ def deploy(sim: Sim, only: str | None = None) -> int:
         c.wait(25)
         c.line(f"  {s.name}: Deploying{stamp()}")
         if chain := _service_hooks(sim, s.name, ("deploy",), "pre"):
-            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
-            errors.append(chain)
+            fail(s.name, chain, stamp())
             continue
         for detail in _progress(target, s)[2]:
             c.line(f"  {s.name}: Deploying ({detail}){stamp()}")
             c.wait(0.3)
         _ship(sim, s.name, target)
         if chain := _service_hooks(sim, s.name, ("deploy",), "post"):
-            c.line(f"  {s.name}: Failed ({chain}){stamp()}")
-            errors.append(chain)
+            fail(s.name, chain, stamp())
             continue
         c.line(f"  {s.name}: Done{stamp()}")
         endpoints.append(f"- Endpoint: {target['url'].rstrip('/')}/ ")

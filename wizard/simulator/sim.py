@@ -70,8 +70,9 @@ def require_login(sim: Sim) -> int | None:
     )
 
 
-def run_sim_hook(sim: Sim, name: str, service: str | None = None) -> int | None:
-    """Run the project's (or `service`'s) hook `name` in the sandbox; an exit code when azd stops."""
+def hook_stop(sim: Sim, name: str, service: str | None = None) -> str | None:
+    """Run the project's (or `service`'s) hook `name` in the sandbox; azd's message when it stops
+    azd (a failure with continueOnError is a warning, as azd prints it, and azd goes on)."""
     failure = run_hook(sim.project, name, {**sim.values, "AZURE_ENV_NAME": sim.env}, service)
     sim.reload()
     if failure is None:
@@ -81,7 +82,13 @@ def run_sim_hook(sim: Sim, name: str, service: str | None = None) -> int | None:
         sim.console.line(f"WARNING: {failure.message(phase)}")
         sim.console.line("Execution will continue since ContinueOnError has been set to true.")
         return None
-    return sim.console.error(failure.message(phase))
+    return failure.message(phase)
+
+
+def run_sim_hook(sim: Sim, name: str, service: str | None = None) -> int | None:
+    """Run the project's (or `service`'s) hook `name` in the sandbox; an exit code when azd stops."""
+    message = hook_stop(sim, name, service)
+    return None if message is None else sim.console.error(message)
 
 
 
