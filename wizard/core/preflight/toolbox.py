@@ -182,7 +182,7 @@ def install_hint(tool: str, platform: str) -> str:
 
 
 def install_argv(tool: str, platform: str) -> list[str]:
-    """The install command as an argv to run (never through `shell=True`): a pipeline runs under
+    """The install command as an argv to run (subprocess never gets a shell flag): a pipeline runs under
     `sh -c` (`cmd /c` on Windows), a plain command as its words."""
     command = install_command(tool, platform)
     if not _SHELL_CHARS.search(command):
